@@ -1,0 +1,58 @@
+# The two commands in the README do all the set-up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+MO_STAMP := var/.messages-compiled
+
+.PHONY: install demo test test-slow test-all lint typecheck schema schema-check messages bench clean
+
+install: $(PY_STAMP) $(NODE_STAMP) $(MO_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Compiled catalogues are build output, not source: they are made from the .po files here.
+$(MO_STAMP): $(PY_STAMP) $(shell find src -name '*.po')
+	mkdir -p var
+	cd src/ketenregie && ../../$(BIN)/django-admin compilemessages --ignore=.venv -v 0
+	touch $@
+
+demo: install
+	$(BIN)/ketenregie demo
+
+test: install
+	scripts/ensure-chromium
+	$(BIN)/pytest
+
+test-slow: install
+	$(BIN)/pytest -m slow
+
+test-all: install
+	scripts/ensure-chromium
+	$(BIN)/pytest -m ''
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
+
+schema: install
+	$(BIN)/ketenregie spectacular --file src/ketenregie/api/openapi.yaml --validate --fail-on-warn
+
+messages: install
+	cd src/ketenregie && ../../$(BIN)/django-admin makemessages -l nl -l en --ignore=.venv --no-obsolete
+
+bench: install
+	$(BIN)/python benchmarks/bench_registers.py
+
+clean:
+	rm -rf $(VENV) node_modules var

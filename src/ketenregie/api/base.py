@@ -1,0 +1,52 @@
+"""Shared pieces of the API: who is calling, and what their roles allow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions, permissions
+from rest_framework.request import Request
+
+from ketenregie.core.actor import Actor, actor_for_user
+from ketenregie.core.permissions import Capability
+
+
+def api_actor(request: Request) -> Actor:
+    """The actor for a token- or session-authenticated API request."""
+    cached = getattr(request, "_ketenregie_actor", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    if user is None or not user.is_authenticated:
+        raise exceptions.NotAuthenticated()
+    actor = actor_for_user(user)
+    if actor is None:
+        raise exceptions.PermissionDenied("Dit account heeft geen actieve rol in een organisatie.")
+    request._ketenregie_actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
+def requires(*capabilities: Capability) -> type[permissions.BasePermission]:
+    class HasCapabilities(permissions.BasePermission):
+        message = "Uw rol geeft geen toegang tot deze gegevens."
+
+        def has_permission(self, request: Request, view: Any) -> bool:
+            if request.user is None or not request.user.is_authenticated:
+                return False
+            actor = api_actor(request)
+            return all(actor.can(capability) for capability in capabilities)
+
+    HasCapabilities.__name__ = "Requires" + "".join(c.value.title().replace("_", "") for c in capabilities)
+    return HasCapabilities
+
+
+def query_bool(params: Any, name: str) -> bool | None:
+    """A boolean query parameter; anything but true/false/1/0 is a 400 naming the parameter."""
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    if value.lower() in {"true", "1"}:
+        return True
+    if value.lower() in {"false", "0"}:
+        return False
+    raise exceptions.ValidationError({name: [f"'{value}' is geen boolean; gebruik true of false."]})

@@ -1,0 +1,125 @@
+"""Errors as application/problem+json (RFC 9457), as the Dutch API Design Rules ask.
+
+Field errors go in ``invalidParams`` with the field name, a code and a readable reason, in the
+style of the Haal Centraal APIs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from ketenregie.core.concurrency import ConcurrentEditError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+_TITLES = {
+    400: "Een of meer parameters zijn niet correct.",
+    401: "Niet geauthenticeerd.",
+    403: "U bent niet geautoriseerd voor deze operatie.",
+    404: "Opgevraagde resource bestaat niet.",
+    405: "Gebruikte operatie is niet toegestaan.",
+    406: "Gevraagde contenttype wordt niet ondersteund.",
+    409: "Conflict: de resource is gewijzigd door een ander.",
+    415: "Mediatype wordt niet ondersteund.",
+    429: "Te veel verzoeken.",
+    500: "Interne serverfout.",
+    503: "Bronservice is niet beschikbaar.",
+}
+
+
+def _invalid_params(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    params: list[dict[str, str]] = []
+    if isinstance(detail, dict):
+        for field, value in detail.items():
+            name = f"{prefix}.{field}" if prefix else str(field)
+            params.extend(
+                _invalid_params(value, name if field != "non_field_errors" else prefix or "nonFieldErrors")
+            )
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, (dict, list)):
+                params.extend(_invalid_params(item, f"{prefix}[{index}]"))
+            else:
+                params.append(
+                    {
+                        "name": prefix or "nonFieldErrors",
+                        "code": getattr(item, "code", "invalid"),
+                        "reason": str(item),
+                    }
+                )
+    else:
+        params.append(
+            {
+                "name": prefix or "nonFieldErrors",
+                "code": getattr(detail, "code", "invalid"),
+                "reason": str(detail),
+            }
+        )
+    return params
+
+
+def problem_response(
+    *,
+    status_code: int,
+    detail: str = "",
+    code: str = "",
+    instance: str = "",
+    invalid_params: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": f"https://datatracker.ietf.org/doc/html/rfc9110#name-{status_code}",
+        "title": _TITLES.get(status_code, "Fout"),
+        "status": status_code,
+        "detail": detail,
+        "instance": instance,
+        "code": code or str(status_code),
+    }
+    if invalid_params:
+        body["invalidParams"] = invalid_params
+    return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    request = context.get("request")
+    instance = request.get_full_path() if request is not None else ""
+    if isinstance(exc, ConcurrentEditError):
+        return problem_response(
+            status_code=status.HTTP_409_CONFLICT, detail=str(exc), code="conflict", instance=instance
+        )
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    headers = {
+        key: value for key, value in response.items() if key in {"Retry-After", "WWW-Authenticate", "Allow"}
+    }
+    if isinstance(exc, exceptions.ValidationError):
+        return problem_response(
+            status_code=response.status_code,
+            detail="Controleer de invalidParams.",
+            code="paramsValidation",
+            instance=instance,
+            invalid_params=_invalid_params(exc.detail),
+            headers=headers,
+        )
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    return problem_response(
+        status_code=response.status_code,
+        detail=str(detail),
+        code=getattr(exc, "default_code", ""),
+        instance=instance,
+        headers=headers,
+    )

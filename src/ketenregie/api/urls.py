@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from ketenregie.api.views import ObtainTokenView
+from ketenregie.employers.api import EmployerViewSet
+from ketenregie.housing.api import HousingLocationViewSet
+from ketenregie.people.api import PersonViewSet
+from ketenregie.places.api import AddressViewSet
+
+router = SimpleRouter(trailing_slash=True, use_regex_path=False)
+router.register("addresses", AddressViewSet, basename="address")
+router.register("people", PersonViewSet, basename="person")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("housing-locations", HousingLocationViewSet, basename="housing-location")
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include(router.urls)),
+]

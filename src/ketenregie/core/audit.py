@@ -1,0 +1,117 @@
+"""Writing the audit trail. Selectors and services call these; views never do.
+
+Every view and export of personal data, and every create, change and delete, leaves an event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import models
+
+from ketenregie.core.actor import Actor
+from ketenregie.core.models import AuditAction, AuditEvent
+
+
+def object_type_of(model: type[models.Model] | models.Model) -> str:
+    meta = model._meta
+    return f"{meta.app_label}.{meta.model_name}"
+
+
+def _event(
+    actor: Actor,
+    *,
+    action: str,
+    object_type: str = "",
+    object_id: str = "",
+    purpose: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent(
+        municipality=actor.municipality,
+        user=actor.user,
+        username=actor.username,
+        organisation=actor.organisation,
+        organisation_name=actor.organisation.name if actor.organisation else "",
+        role=",".join(sorted(actor.roles)) if actor.user else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose if purpose is not None else actor.purpose,
+        detail=dict(detail or {}),
+        request_id=actor.request_id,
+    )
+
+
+def record_views(
+    actor: Actor, *, objects: Iterable[models.Model], purpose: str | None = None, context: str = ""
+) -> int:
+    """One event per record shown, so 'who saw this person' is a plain filter on object id."""
+    events = [
+        _event(
+            actor,
+            action=AuditAction.VIEW,
+            object_type=object_type_of(obj),
+            object_id=str(obj.pk),
+            purpose=purpose,
+            detail={"context": context} if context else None,
+        )
+        for obj in objects
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
+
+
+def record_view(actor: Actor, *, obj: models.Model, purpose: str | None = None, context: str = "") -> None:
+    record_views(actor, objects=[obj], purpose=purpose, context=context)
+
+
+def record_export(
+    actor: Actor,
+    *,
+    model: type[models.Model],
+    count: int,
+    file_format: str,
+    filters: Mapping[str, Any],
+    purpose: str | None = None,
+) -> None:
+    """An export is one event with its filters and row count: the query is what was handed out."""
+    _event(
+        actor,
+        action=AuditAction.EXPORT,
+        object_type=object_type_of(model),
+        purpose=purpose,
+        detail={"format": file_format, "rows": count, "filters": _jsonable(filters)},
+    ).save()
+
+
+def record_change(
+    actor: Actor, *, instance: models.Model, action: str, changed_fields: Sequence[str] = ()
+) -> None:
+    """Field names, never values: the trail says what changed, the register holds the value."""
+    detail = {"fields": sorted(changed_fields)} if changed_fields else None
+    _event(
+        actor, action=action, object_type=object_type_of(instance), object_id=str(instance.pk), detail=detail
+    ).save()
+
+
+def record_bulk_change(
+    actor: Actor,
+    *,
+    model: type[models.Model],
+    action: str,
+    count: int,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    _event(
+        actor, action=action, object_type=object_type_of(model), detail={"rows": count, **(detail or {})}
+    ).save()
+
+
+def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        key: (value if isinstance(value, (str, int, float, bool, type(None))) else str(value))
+        for key, value in values.items()
+        if value not in ("", None, [])
+    }

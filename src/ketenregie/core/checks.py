@@ -1,0 +1,50 @@
+"""Start-up safety: production refuses to run while demo accounts (password 'demo') exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.db import DatabaseError
+
+
+class DemoAccountsInProductionError(RuntimeError):
+    pass
+
+
+def demo_accounts_present() -> list[str]:
+    from ketenregie.core.models import User
+
+    return list(User.objects.filter(is_demo_account=True).values_list("username", flat=True)[:20])
+
+
+def assert_safe_to_serve() -> None:
+    """Called by the WSGI entry point before the first request is served."""
+    if not settings.IS_PRODUCTION:
+        return
+    present = demo_accounts_present()
+    if present:
+        raise DemoAccountsInProductionError(
+            "Refusing to start in production: demo accounts exist (" + ", ".join(present) + "). "
+            "Remove them with `ketenregie remove-demo-accounts`."
+        )
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_no_demo_accounts(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    if not settings.IS_PRODUCTION:
+        return []
+    try:
+        present = demo_accounts_present()
+    except DatabaseError:
+        return []
+    if present:
+        return [
+            checks.Error(
+                "Demo accounts exist in a production database: " + ", ".join(present),
+                hint="Run `ketenregie remove-demo-accounts` before starting in production.",
+                id="ketenregie.E001",
+            )
+        ]
+    return []

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+from ketenregie.core.actor import Actor, actor_for_request
+
+
+class ActorMiddleware:
+    """Puts ``request.actor`` on every request, computed only when a view asks for it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = SimpleLazyObject(lambda: actor_for_request(request))  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def get_actor(request: HttpRequest) -> Actor | None:
+    """The request's actor, or None for anonymous users and users without an active membership."""
+    actor = getattr(request, "actor", None)
+    return actor if actor else None
+
+
+class StaffLanguageMiddleware:
+    """Dutch first: the staff application speaks Dutch unless the user chose another language.
+
+    Unlike Django's LocaleMiddleware it ignores the browser's Accept-Language, so a civil servant with
+    an English browser still sees the Dutch terms of the trade; the language switcher sets a cookie.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,18 @@
+from ketenregie.core.models.audit import AuditAction, AuditEvent
+from ketenregie.core.models.base import TenantModel, VersionedModel
+from ketenregie.core.models.organisations import Membership, Organisation, OrganisationKind, Role, User
+from ketenregie.core.models.tenancy import Municipality, Norms
+
+__all__ = [
+    "AuditAction",
+    "AuditEvent",
+    "Membership",
+    "Municipality",
+    "Norms",
+    "Organisation",
+    "OrganisationKind",
+    "Role",
+    "TenantModel",
+    "User",
+    "VersionedModel",
+]

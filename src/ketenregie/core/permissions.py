@@ -1,0 +1,59 @@
+"""What each role may do. One table, so the permission matrix tests can read it back."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ketenregie.core.models import Role
+
+
+class Capability(StrEnum):
+    VIEW_KEY_FIGURES = "view_key_figures"
+    VIEW_REGISTERS = "view_registers"
+    VIEW_PERSONAL_DATA = "view_personal_data"
+    EDIT_PEOPLE = "edit_people"
+    EDIT_EMPLOYERS = "edit_employers"
+    RECORD_VIOLATIONS = "record_violations"
+    MANAGE_COVENANT = "manage_covenant"
+    EDIT_HOUSING = "edit_housing"
+    IMPORT_REGISTERS = "import_registers"
+    VIEW_AUDIT_TRAIL = "view_audit_trail"
+    ADMINISTER = "administer"
+
+
+C = Capability
+
+# Registers hold addresses, employers and housing locations; personal data is people and residents.
+# Partners see nothing of the registers: later cases grant them what a data-sharing agreement allows.
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.POLICY: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.MANAGE_COVENANT}),
+    Role.ENFORCEMENT: frozenset(
+        {
+            C.VIEW_KEY_FIGURES,
+            C.VIEW_REGISTERS,
+            C.VIEW_PERSONAL_DATA,
+            C.EDIT_HOUSING,
+            C.RECORD_VIOLATIONS,
+            C.EDIT_EMPLOYERS,
+        }
+    ),
+    Role.CIVIL_AFFAIRS: frozenset(
+        {C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE, C.IMPORT_REGISTERS}
+    ),
+    Role.INFOPOINT: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS}),
+    Role.PARTNER: frozenset(),
+    Role.PRIVACY_OFFICER: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL}),
+    Role.COUNCIL: frozenset({C.VIEW_KEY_FIGURES}),
+    Role.ADMIN: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.ADMINISTER, C.IMPORT_REGISTERS}),
+}
+
+
+def capabilities_for(roles: frozenset[str]) -> frozenset[Capability]:
+    granted: set[Capability] = set()
+    for role in roles:
+        granted |= ROLE_CAPABILITIES.get(role, frozenset())
+    return frozenset(granted)
+
+
+def roles_with(capability: Capability) -> frozenset[str]:
+    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from ketenregie.core.models import User
+
+
+class Command(BaseCommand):
+    help = "Delete the demo accounts (password 'demo'); production refuses to start while they exist."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        removed, _ = User.objects.filter(is_demo_account=True).delete()
+        self.stdout.write(f"Removed {removed} demo account record(s).")

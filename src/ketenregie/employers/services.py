@@ -1,0 +1,249 @@
+"""Writes to employers, violations and the covenant, including the covenant's own rules:
+
+- an employer with a proven violation cannot join (Rotterdam, motie 'Stop de dubbele uitbuiting');
+- a proven violation of a member opens the escalation ladder: talk, arbitration, termination.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenregie.core import audit
+from ketenregie.core.actor import Actor
+from ketenregie.core.concurrency import save_versioned
+from ketenregie.core.models import AuditAction
+from ketenregie.core.permissions import Capability
+from ketenregie.employers.models import (
+    ESCALATION_LADDER,
+    Covenant,
+    CovenantMembership,
+    Employer,
+    EscalationOutcome,
+    EscalationStep,
+    EscalationStepKind,
+    MembershipStatus,
+    Violation,
+    ViolationStatus,
+)
+
+EMPLOYER_EDITABLE_FIELDS = (
+    "kvk_number",
+    "name",
+    "kind",
+    "sector",
+    "address",
+    "sna_certified",
+    "sna_certified_since",
+    "branch_membership",
+    "wtta_status",
+)
+
+
+def _check_tenant(actor: Actor, *objects: Any) -> None:
+    for obj in objects:
+        if obj.municipality_id != actor.municipality.pk:
+            raise PermissionError("record belongs to another municipality")
+
+
+def _check_fields(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def employer_create(*, actor: Actor, **fields: Any) -> Employer:
+    actor.require(Capability.EDIT_EMPLOYERS)
+    _check_fields(fields, EMPLOYER_EDITABLE_FIELDS)
+    employer = Employer(municipality=actor.municipality, **fields)
+    employer.full_clean()
+    employer.save()
+    audit.record_change(actor, instance=employer, action=AuditAction.CREATE, changed_fields=list(fields))
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, actor: Actor, employer: Employer, expected_version: int, **changes: Any) -> Employer:
+    actor.require(Capability.EDIT_EMPLOYERS)
+    _check_tenant(actor, employer)
+    _check_fields(changes, EMPLOYER_EDITABLE_FIELDS)
+    employer = Employer.objects.get(pk=employer.pk)  # compare with what is stored, not the caller's copy
+    changed = [name for name, value in changes.items() if getattr(employer, name) != value]
+    for name, value in changes.items():
+        setattr(employer, name, value)
+    employer.full_clean()
+    save_versioned(employer, expected_version=expected_version, fields=changed)
+    if changed:
+        audit.record_change(actor, instance=employer, action=AuditAction.UPDATE, changed_fields=changed)
+    return employer
+
+
+def _active_membership(employer: Employer) -> CovenantMembership | None:
+    return (
+        CovenantMembership.objects.select_for_update()
+        .filter(employer=employer)
+        .exclude(status=MembershipStatus.TERMINATED)
+        .first()
+    )
+
+
+def _open_escalation(
+    actor: Actor, *, violation: Violation, starts_on: dt.date | None = None
+) -> EscalationStep | None:
+    membership = _active_membership(violation.employer)
+    if membership is None:
+        return None
+    if membership.escalation_steps.filter(outcome=EscalationOutcome.PENDING).exists():
+        # One ladder at a time: a further violation is added to the step that is under way.
+        return None
+    step = EscalationStep.objects.create(
+        municipality=actor.municipality,
+        membership=membership,
+        violation=violation,
+        kind=EscalationStepKind.TALK,
+        started_on=starts_on or timezone.localdate(),
+    )
+    if membership.status != MembershipStatus.IN_ESCALATION:
+        membership.status = MembershipStatus.IN_ESCALATION
+        save_versioned(membership, expected_version=membership.version, fields=["status"])
+        audit.record_change(actor, instance=membership, action=AuditAction.UPDATE, changed_fields=["status"])
+    audit.record_change(actor, instance=step, action=AuditAction.CREATE)
+    return step
+
+
+@transaction.atomic
+def violation_record(
+    *,
+    actor: Actor,
+    employer: Employer,
+    kind: str,
+    status: str,
+    source: str,
+    occurred_on: dt.date,
+    fine_amount: Decimal | None = None,
+    description: str = "",
+    escalation_starts_on: dt.date | None = None,
+) -> Violation:
+    actor.require(Capability.RECORD_VIOLATIONS)
+    _check_tenant(actor, employer)
+    violation = Violation(
+        municipality=actor.municipality,
+        employer=employer,
+        kind=kind,
+        status=status,
+        source=source,
+        occurred_on=occurred_on,
+        fine_amount=fine_amount,
+        description=description,
+    )
+    violation.full_clean()
+    violation.save()
+    audit.record_change(actor, instance=violation, action=AuditAction.CREATE)
+    if status == ViolationStatus.PROVEN:
+        _open_escalation(actor, violation=violation, starts_on=escalation_starts_on)
+    return violation
+
+
+@transaction.atomic
+def violation_set_status(
+    *, actor: Actor, violation: Violation, expected_version: int, status: str
+) -> Violation:
+    actor.require(Capability.RECORD_VIOLATIONS)
+    _check_tenant(actor, violation)
+    if status not in ViolationStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    was_proven = violation.status == ViolationStatus.PROVEN
+    violation.status = status
+    save_versioned(violation, expected_version=expected_version, fields=["status"])
+    audit.record_change(actor, instance=violation, action=AuditAction.UPDATE, changed_fields=["status"])
+    if status == ViolationStatus.PROVEN and not was_proven:
+        _open_escalation(actor, violation=violation)
+    return violation
+
+
+@transaction.atomic
+def covenant_join(
+    *, actor: Actor, covenant: Covenant, employer: Employer, joined_on: dt.date
+) -> CovenantMembership:
+    """Admit an employer to the covenant, unless it has a proven violation or is already a member."""
+    actor.require(Capability.MANAGE_COVENANT)
+    _check_tenant(actor, covenant, employer)
+    Employer.objects.select_for_update().filter(pk=employer.pk).first()
+    if employer.violations.filter(status=ViolationStatus.PROVEN).exists():
+        raise ValidationError(
+            _(
+                "%(employer)s cannot join: it has a proven violation. The covenant admits only employers "
+                "without proven violations."
+            )
+            % {"employer": employer.name},
+            code="proven_violation",
+        )
+    if _active_membership(employer) is not None:
+        raise ValidationError(
+            _("%(employer)s is already a member.") % {"employer": employer.name}, code="already_member"
+        )
+    membership = CovenantMembership.objects.create(
+        municipality=actor.municipality, covenant=covenant, employer=employer, joined_on=joined_on
+    )
+    audit.record_change(actor, instance=membership, action=AuditAction.CREATE)
+    return membership
+
+
+@transaction.atomic
+def escalation_conclude(
+    *, actor: Actor, step: EscalationStep, outcome: str, concluded_on: dt.date, notes: str = ""
+) -> EscalationStep | None:
+    """Close a step of the ladder. Returns the next step when the outcome is to escalate."""
+    actor.require(Capability.MANAGE_COVENANT)
+    _check_tenant(actor, step)
+    step = EscalationStep.objects.select_for_update().select_related("membership").get(pk=step.pk)
+    if step.outcome != EscalationOutcome.PENDING:
+        raise ValidationError(
+            _("This step was already concluded on %(date)s.") % {"date": step.concluded_on}, code="concluded"
+        )
+    if outcome not in {o for o in EscalationOutcome.values if o}:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    if step.started_on > concluded_on:
+        raise ValidationError(
+            {"concluded_on": _("A step cannot end before it started (%(date)s).") % {"date": step.started_on}}
+        )
+    position = ESCALATION_LADDER.index(EscalationStepKind(step.kind))
+    if outcome == EscalationOutcome.ESCALATED and position == len(ESCALATION_LADDER) - 1:
+        raise ValidationError({"outcome": _("Termination is the last step; it cannot be escalated further.")})
+    if outcome == EscalationOutcome.TERMINATED and step.kind != EscalationStepKind.TERMINATION:
+        raise ValidationError({"outcome": _("Only the termination step can end the membership.")})
+    step.outcome, step.concluded_on, step.notes = outcome, concluded_on, notes
+    step.save(update_fields=["outcome", "concluded_on", "notes"])
+    audit.record_change(
+        actor, instance=step, action=AuditAction.UPDATE, changed_fields=["outcome", "concluded_on", "notes"]
+    )
+    membership = step.membership
+    next_step = None
+    if outcome == EscalationOutcome.ESCALATED:
+        next_step = EscalationStep.objects.create(
+            municipality=actor.municipality,
+            membership=membership,
+            violation=step.violation,
+            kind=ESCALATION_LADDER[position + 1],
+            started_on=concluded_on,
+        )
+        audit.record_change(actor, instance=next_step, action=AuditAction.CREATE)
+    else:
+        membership.status = (
+            MembershipStatus.TERMINATED
+            if outcome == EscalationOutcome.TERMINATED
+            else MembershipStatus.MEMBER
+        )
+        membership.ended_on = concluded_on if outcome == EscalationOutcome.TERMINATED else None
+        save_versioned(membership, expected_version=membership.version, fields=["status", "ended_on"])
+        audit.record_change(
+            actor, instance=membership, action=AuditAction.UPDATE, changed_fields=["status", "ended_on"]
+        )
+    return next_step

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.core.validators import normalise_postcode
+from ketenregie.people.models import Person, RegistrationStatus, ResidenceSource, VerificationStatus
+from ketenregie.people.selectors import PersonFilter
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or BSN"), required=False, max_length=100)
+    nationality = forms.CharField(label=_("Nationality (ISO code)"), required=False, max_length=2)
+    registration_status = forms.ChoiceField(
+        label=_("Registration"), required=False, choices=[("", _("all")), *RegistrationStatus.choices]
+    )
+    labour_migrant = forms.ChoiceField(
+        label=_("Labour migrant"), required=False, choices=[("", _("all")), ("1", _("yes")), ("0", _("no"))]
+    )
+
+    def to_filter(self) -> PersonFilter:
+        if not self.is_valid():
+            return PersonFilter()
+        data = self.cleaned_data
+        return PersonFilter(
+            search=data["q"],
+            nationality=data["nationality"],
+            registration_status=data["registration_status"],
+            labour_migrant={"1": True, "0": False}.get(data["labour_migrant"]),
+        )
+
+
+class PersonForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    languages_text = forms.CharField(
+        label=_("Languages"), required=False, help_text=_("ISO 639-1 codes separated by commas, e.g. pl, en.")
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "bsn",
+            "given_names",
+            "surname_prefix",
+            "surname",
+            "birth_date",
+            "nationality",
+            "registration_status",
+            "phone",
+            "email",
+            "is_secret",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["birth_date"].input_formats = DATE_INPUT_FORMATS  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["languages_text"].initial = ", ".join(self.instance.languages or [])
+        else:
+            self.fields["version"].required = False
+
+    def clean_nationality(self) -> str:
+        value: str = self.cleaned_data["nationality"].strip().upper()
+        if value and (len(value) != 2 or not value.isalpha()):
+            raise forms.ValidationError(_("Use the two-letter ISO country code, such as PL or RO."))
+        return value
+
+    def clean_birth_date(self) -> dt.date | None:
+        value: dt.date | None = self.cleaned_data["birth_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("A date of birth cannot lie in the future."))
+        if value and value.year < 1900:
+            raise forms.ValidationError(_("A date of birth before 1900 is not plausible."))
+        return value
+
+    def clean_languages_text(self) -> list[str]:
+        codes = [
+            code.strip().lower() for code in self.cleaned_data["languages_text"].split(",") if code.strip()
+        ]
+        bad = [code for code in codes if len(code) != 2 or not code.isalpha()]
+        if bad:
+            raise forms.ValidationError(
+                _("Not a two-letter language code: %(codes)s") % {"codes": ", ".join(bad)}
+            )
+        return codes
+
+    def changes(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["languages"] = self.cleaned_data["languages_text"]
+        return data
+
+
+class MoveForm(forms.Form):
+    """Register a new living address for a person."""
+
+    postcode = forms.CharField(label=_("Postcode"), max_length=7)
+    house_number = forms.IntegerField(label=_("House number"), min_value=1, max_value=99999)
+    house_letter = forms.CharField(label=_("House letter"), max_length=1, required=False)
+    house_number_addition = forms.CharField(label=_("Addition"), max_length=4, required=False)
+    starts_on = forms.DateField(
+        label=_("Living there since"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), choices=ResidenceSource.choices, initial=ResidenceSource.BRP
+    )
+    verification_status = forms.ChoiceField(
+        label=_("Verification"), choices=VerificationStatus.choices, initial=VerificationStatus.UNVERIFIED
+    )
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data["postcode"])
+
+    def clean_starts_on(self) -> dt.date:
+        value: dt.date = self.cleaned_data["starts_on"]
+        if value > timezone.localdate() + dt.timedelta(days=31):
+            raise forms.ValidationError(_("A move can be registered at most a month ahead."))
+        return value

@@ -1,0 +1,257 @@
+"""Reads of people and where they live. Every read of a person writes the audit trail here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from ketenregie.core import audit
+from ketenregie.core.actor import Actor
+from ketenregie.core.permissions import Capability
+from ketenregie.core.selectors import norms_for
+from ketenregie.people.models import (
+    AddressFunction,
+    LabourMigrant,
+    Person,
+    RegistrationStatus,
+    Residence,
+)
+from ketenregie.places.models import Address
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def living_on(on: dt.date) -> Q:
+    """Residence periods [starts_on, ends_on) as a living address that include ``on``."""
+    return (
+        Q(address_function=AddressFunction.LIVING)
+        & (Q(starts_on__isnull=True) | Q(starts_on__lte=on))
+        & (Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+    )
+
+
+def registered_count_subquery(*, on: dt.date | None = None) -> Subquery:
+    """Per address (OuterRef pk): how many people have it as living address on ``on``."""
+    counts = (
+        Residence.objects.filter(living_on(on or _today()), address_id=OuterRef("pk"))
+        .order_by()
+        .values("address_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Subquery(counts)
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    search: str = ""
+    nationality: str = ""
+    registration_status: str = ""
+    labour_migrant: bool | None = None
+
+
+def _person_queryset(*, actor: Actor, filters: PersonFilter) -> QuerySet[Person]:
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    people = Person.objects.filter(municipality=actor.municipality)
+    search = filters.search.strip()
+    if search.isdigit() and len(search) == 9:
+        people = people.filter(bsn=search)
+    elif search:
+        for word in search.split():
+            people = people.filter(Q(surname__icontains=word) | Q(given_names__icontains=word))
+    if filters.nationality:
+        people = people.filter(nationality=filters.nationality.upper())
+    if filters.registration_status:
+        people = people.filter(registration_status=filters.registration_status)
+    if filters.labour_migrant is not None:
+        migrant = Exists(LabourMigrant.objects.filter(person_id=OuterRef("pk")))
+        people = people.filter(migrant if filters.labour_migrant else ~migrant)
+    current_address = Residence.objects.filter(living_on(_today()), person_id=OuterRef("pk")).order_by(
+        "-starts_on"
+    )
+    return people.annotate(current_address_id=Subquery(current_address.values("address_id")[:1])).order_by(
+        "surname", "given_names", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: Person
+    current_address: Address | None
+
+
+def person_page(
+    *, actor: Actor, filters: PersonFilter, page_number: int | str | None, page_size: int = 25
+) -> Page:
+    """One page of people (as PersonRow); each person shown is recorded in the audit trail."""
+    page = Paginator(_person_queryset(actor=actor, filters=filters), page_size).get_page(page_number)
+    people = list(page.object_list)
+    address_ids = [getattr(p, "current_address_id", None) for p in people]
+    addresses = Address.objects.in_bulk([pk for pk in address_ids if pk])
+    rows: list[Any] = [
+        PersonRow(person=person, current_address=addresses.get(address_id) if address_id else None)
+        for person, address_id in zip(people, address_ids, strict=True)
+    ]
+    page.object_list = rows
+    audit.record_views(actor, objects=people, context="person_list")
+    return page
+
+
+def person_export(*, actor: Actor, filters: PersonFilter, file_format: str) -> QuerySet[Person]:
+    people = _person_queryset(actor=actor, filters=filters)
+    audit.record_export(
+        actor, model=Person, count=people.count(), file_format=file_format, filters=filters.__dict__
+    )
+    return people
+
+
+def person_get(*, actor: Actor, person_id: int, context: str = "person_detail") -> Person:
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    try:
+        person = Person.objects.select_related("labour_migrant").get(
+            pk=person_id, municipality=actor.municipality
+        )
+    except Person.DoesNotExist:
+        raise Http404("person not found") from None
+    audit.record_view(actor, obj=person, context=context)
+    return person
+
+
+def person_residences(*, actor: Actor, person: Person) -> list[Residence]:
+    """The residence history of a person the actor has already been allowed to see."""
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    return list(
+        Residence.objects.filter(person=person, municipality=actor.municipality)
+        .select_related("address")
+        .order_by("-starts_on", "-pk")
+    )
+
+
+@dataclass
+class ResidentRow:
+    residence: Residence
+    person: Person
+
+    @property
+    def is_labour_migrant(self) -> bool:
+        return hasattr(self.person, "labour_migrant")
+
+
+@dataclass
+class AddressOccupancy:
+    """Who lives at an address on a date, who lived there before, and the floor area per person."""
+
+    on: dt.date
+    registered_count: int = 0
+    names_visible: bool = False
+    current: list[ResidentRow] = field(default_factory=list)
+    former: list[ResidentRow] = field(default_factory=list)
+    floor_area_m2: int | None = None
+    norm_m2_per_person: Decimal = Decimal("12")
+
+    @property
+    def floor_area_per_person(self) -> Decimal | None:
+        if self.floor_area_m2 is None or not self.registered_count:
+            return None
+        return (Decimal(self.floor_area_m2) / self.registered_count).quantize(Decimal("0.1"))
+
+    @property
+    def max_persons_by_norm(self) -> int | None:
+        if self.floor_area_m2 is None:
+            return None
+        return int(Decimal(self.floor_area_m2) // self.norm_m2_per_person)
+
+    @property
+    def is_over_norm(self) -> bool | None:
+        per_person = self.floor_area_per_person
+        if per_person is None:
+            return None if self.floor_area_m2 is None else False
+        return per_person < self.norm_m2_per_person
+
+
+def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = None) -> AddressOccupancy:
+    """Who lives at an address. Roles that may see personal data get names (audited per person);
+    other register roles get the count and the floor area per person only."""
+    actor.require(Capability.VIEW_REGISTERS)
+    on = on or _today()
+    norms = norms_for(actor.municipality)
+    norm = norms.caravan_floor_area_per_person_m2 if address.is_caravan else norms.floor_area_per_person_m2
+    occupancy = AddressOccupancy(
+        on=on,
+        floor_area_m2=address.floor_area_m2,
+        norm_m2_per_person=norm,
+        names_visible=actor.can(Capability.VIEW_PERSONAL_DATA),
+    )
+    if not occupancy.names_visible:
+        occupancy.registered_count = Residence.objects.filter(
+            living_on(on), address=address, municipality=actor.municipality
+        ).count()
+        return occupancy
+    residences = (
+        Residence.objects.filter(address=address, municipality=actor.municipality)
+        .select_related("person__labour_migrant")
+        .order_by("-starts_on", "-pk")
+    )
+    for residence in residences:
+        row = ResidentRow(residence=residence, person=residence.person)
+        if residence.is_living_on(on):
+            occupancy.current.append(row)
+        elif residence.starts_on is None or residence.starts_on <= on:
+            occupancy.former.append(row)
+    occupancy.registered_count = len(occupancy.current)
+    people = {row.person.pk: row.person for row in occupancy.current + occupancy.former}
+    audit.record_views(actor, objects=people.values(), context="address_residents")
+    return occupancy
+
+
+@dataclass(frozen=True)
+class PeopleKeyFigures:
+    registered_residents: int
+    non_residents: int
+    labour_migrants: int
+    labour_migrants_by_nationality: list[tuple[str, int]]
+    addresses_over_norm: int
+
+
+def people_key_figures(*, actor: Actor) -> PeopleKeyFigures:
+    """Counts only: no person is shown, so nothing is audited."""
+    actor.require(Capability.VIEW_KEY_FIGURES)
+    people = Person.objects.filter(municipality=actor.municipality)
+    status = people.aggregate(
+        residents=Count("id", filter=Q(registration_status=RegistrationStatus.RESIDENT)),
+        non_residents=Count("id", filter=Q(registration_status=RegistrationStatus.NON_RESIDENT)),
+    )
+    migrants = LabourMigrant.objects.filter(municipality=actor.municipality)
+    by_nationality = list(
+        migrants.values("person__nationality")
+        .annotate(n=Coalesce(Count("person_id"), 0))
+        .order_by("-n", "person__nationality")
+        .values_list("person__nationality", "n")[:6]
+    )
+    norm = norms_for(actor.municipality).floor_area_per_person_m2
+    over_norm = (
+        Residence.objects.filter(
+            living_on(_today()), municipality=actor.municipality, address__floor_area_m2__isnull=False
+        )
+        .values("address_id", "address__floor_area_m2")
+        .annotate(n=Count("id"))
+        .filter(address__floor_area_m2__lt=F("n") * norm)
+        .count()
+    )
+    return PeopleKeyFigures(
+        addresses_over_norm=over_norm,
+        registered_residents=status["residents"],
+        non_residents=status["non_residents"],
+        labour_migrants=migrants.count(),
+        labour_migrants_by_nationality=by_nationality,
+    )

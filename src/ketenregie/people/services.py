@@ -1,0 +1,124 @@
+"""Writes to people and residences. Each write is atomic and leaves an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ketenregie.core import audit
+from ketenregie.core.actor import Actor
+from ketenregie.core.concurrency import save_versioned
+from ketenregie.core.models import AuditAction
+from ketenregie.core.permissions import Capability
+from ketenregie.people.models import (
+    AddressFunction,
+    Person,
+    Residence,
+    ResidenceSource,
+    VerificationStatus,
+)
+from ketenregie.places.models import Address
+
+PERSON_EDITABLE_FIELDS = (
+    "bsn",
+    "given_names",
+    "surname_prefix",
+    "surname",
+    "birth_date",
+    "nationality",
+    "registration_status",
+    "languages",
+    "phone",
+    "email",
+    "is_secret",
+)
+
+
+@transaction.atomic
+def person_create(*, actor: Actor, **fields: Any) -> Person:
+    actor.require(Capability.EDIT_PEOPLE)
+    unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    person = Person(municipality=actor.municipality, **fields)
+    person.full_clean()
+    person.save()
+    audit.record_change(actor, instance=person, action=AuditAction.CREATE, changed_fields=list(fields))
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, expected_version: int, **changes: Any) -> Person:
+    """Change a person; raises ConcurrentEditError when someone else saved in between."""
+    actor.require(Capability.EDIT_PEOPLE)
+    if person.municipality_id != actor.municipality.pk:
+        raise PermissionError("person belongs to another municipality")
+    unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    # Compare with what is stored, not with the caller's copy (a bound form may have changed it).
+    person = Person.objects.get(pk=person.pk)
+    changed = [name for name, value in changes.items() if getattr(person, name) != value]
+    for name, value in changes.items():
+        setattr(person, name, value)
+    person.full_clean()
+    save_versioned(person, expected_version=expected_version, fields=changed)
+    if changed:
+        audit.record_change(actor, instance=person, action=AuditAction.UPDATE, changed_fields=changed)
+    return person
+
+
+@transaction.atomic
+def residence_start(
+    *,
+    actor: Actor,
+    person: Person,
+    address: Address,
+    starts_on: dt.date,
+    source: str = ResidenceSource.BRP,
+    verification_status: str = VerificationStatus.UNVERIFIED,
+    address_function: str = AddressFunction.LIVING,
+) -> Residence:
+    """Record that a person lives at ``address`` from ``starts_on``; the previous living address ends then.
+
+    Nothing is overwritten: the earlier residence keeps its record and gets an end date.
+    """
+    actor.require(Capability.EDIT_PEOPLE)
+    if address.municipality_id != actor.municipality.pk or person.municipality_id != actor.municipality.pk:
+        raise PermissionError("person or address belongs to another municipality")
+    if address_function == AddressFunction.LIVING:
+        open_residences = list(
+            Residence.objects.select_for_update().filter(
+                person=person, address_function=AddressFunction.LIVING, ends_on__isnull=True
+            )
+        )
+        for previous in open_residences:
+            if previous.starts_on and previous.starts_on >= starts_on:
+                raise ValidationError(
+                    {
+                        "starts_on": _("The new residence must start after the current one (%(date)s).")
+                        % {"date": previous.starts_on.isoformat()}
+                    }
+                )
+            previous.ends_on = starts_on
+            save_versioned(previous, expected_version=previous.version, fields=["ends_on"])
+            audit.record_change(
+                actor, instance=previous, action=AuditAction.UPDATE, changed_fields=["ends_on"]
+            )
+    residence = Residence(
+        municipality=actor.municipality,
+        person=person,
+        address=address,
+        starts_on=starts_on,
+        source=source,
+        verification_status=verification_status,
+        address_function=address_function,
+    )
+    residence.full_clean()
+    residence.save()
+    audit.record_change(actor, instance=residence, action=AuditAction.CREATE)
+    return residence

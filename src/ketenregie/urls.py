@@ -1,0 +1,27 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from ketenregie.core.admin import site as admin_site
+from ketenregie.web import views as web_views
+
+app_patterns = [
+    path("", include("ketenregie.web.urls")),
+    path("addresses/", include("ketenregie.places.urls")),
+    path("people/", include("ketenregie.people.urls")),
+    path("employers/", include("ketenregie.employers.urls")),
+    path("housing/", include("ketenregie.housing.urls")),
+    path("audit/", include("ketenregie.core.urls")),
+    path("beheer/", admin_site.urls),
+]
+
+urlpatterns = [
+    path("health/", web_views.health, name="health"),
+    path("app/", include(app_patterns)),
+    path("api/v1/", include("ketenregie.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", RedirectView.as_view(pattern_name="web:home", permanent=False)),
+]
+
+handler403 = "ketenregie.web.views.permission_denied"
+handler404 = "ketenregie.web.views.not_found"
+handler500 = "ketenregie.web.views.server_error"

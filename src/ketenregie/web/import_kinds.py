@@ -1,0 +1,22 @@
+"""The registers that can be imported from CSV, and the importer each uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.core.imports import RowImporter
+from ketenregie.employers.imports import EmployerImporter
+from ketenregie.people.imports import PersonImporter
+from ketenregie.places.imports import AddressImporter
+
+IMPORT_KINDS: dict[str, tuple[Any, type[Any]]] = {
+    "addresses": (_("Addresses"), AddressImporter),
+    "people": (_("People"), PersonImporter),
+    "employers": (_("Employers"), EmployerImporter),
+}
+
+
+def importer_for(kind: str) -> RowImporter[Any]:
+    return IMPORT_KINDS[kind][1]()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from ketenregie.web import import_views, views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("organisation/", views.switch_organisation, name="switch_organisation"),
+    path("account/two-factor/", views.two_factor, name="two_factor"),
+    path("import/", import_views.import_view, name="import"),
+]

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ketenregie.core.actor import ACTIVE_ORGANISATION_SESSION_KEY, Actor, organisations_of
+from ketenregie.web.decorators import staff_view
+from ketenregie.web.home import key_figures_for
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """Username and password, plus a one-time code for users who set up a second factor."""
+
+    otp_token = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=gettext_lazy("Only needed if you set up two-factor authentication."),
+    )
+    otp_device: Device | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and any(devices_for_user(user, confirmed=True)):
+            token = (cleaned.get("otp_token") or "").strip()
+            device = match_token(user, token) if token else None
+            if device is None:
+                # A wrong second factor counts towards the lockout, like a wrong password.
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": user.get_username()}, request=self.request
+                )
+                self.user_cache = None
+                raise forms.ValidationError(
+                    _("Enter the six-digit code from your authenticator app.")
+                    if not token
+                    else _("That code is not right. Try the newest code from your authenticator app."),
+                    code="otp_invalid",
+                )
+            self.otp_device = device
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    authentication_form = StaffAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: StaffAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        if form.otp_device is not None:
+            otp_login(self.request, form.otp_device)
+        return response
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are logged out."))
+    return redirect("web:login")
+
+
+@staff_view()
+def home(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render(request, "web/home.html", {"figures": key_figures_for(actor=actor)})
+
+
+@login_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    allowed = {o.pk: o for o in organisations_of(request.user)}  # type: ignore[arg-type]
+    try:
+        organisation_id = int(request.POST.get("organisation", ""))
+    except ValueError:
+        organisation_id = 0
+    if organisation_id not in allowed:
+        messages.error(request, _("You do not work for that organisation."))
+    else:
+        request.session[ACTIVE_ORGANISATION_SESSION_KEY] = organisation_id
+        messages.success(
+            request, _("You now work for %(organisation)s.") % {"organisation": allowed[organisation_id]}
+        )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("web:home")
+    return HttpResponseRedirect(next_url)
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Six-digit code"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+@staff_view()
+@never_cache
+def two_factor(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Set up (or remove) a TOTP second factor for the logged-in user."""
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if request.method == "POST" and request.POST.get("action") == "remove" and confirmed:
+        TOTPDevice.objects.filter(user=user).delete()
+        messages.success(request, _("Two-factor authentication is switched off."))
+        return redirect("web:two_factor")
+    if confirmed:
+        return render(request, "web/two_factor.html", {"confirmed": True})
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+        user=user, name="authenticator", confirmed=False
+    )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            messages.success(
+                request, _("Two-factor authentication is on. You will be asked for a code when you log in.")
+            )
+            return redirect("web:two_factor")
+        form.add_error(
+            "token", _("That code is not right. Check the time on your phone and try the newest code.")
+        )
+    qr = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+    context: dict[str, Any] = {"confirmed": False, "form": form, "qr": qr, "secret": _base32(device.bin_key)}
+    return render(request, "web/two_factor.html", context)
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    return base64.b32encode(key).decode().rstrip("=")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else _("You may not see this page.")
+    return render(
+        request, "web/error.html", {"status": 403, "title": _("No access"), "message": message}, status=403
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 404,
+            "title": _("Page not found"),
+            "message": _("This page does not exist, or it belongs to another municipality."),
+        },
+        status=404,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {
+            "status": 500,
+            "title": _("Something went wrong"),
+            "message": _("The error has been logged. Please try again later."),
+        },
+        status=500,
+    )
