@@ -114,6 +114,10 @@ def seed_municipality(
         }
         run.save(update_fields=["finished_at", "counts"])
     if connection.vendor == "postgresql":
+        # Statistics for the planner, and the visibility map so counts can use index-only scans.
+        # VACUUM cannot run inside a transaction (as when a test or a caller wraps the seed in one).
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            for model in tenant_models():
+                cursor.execute(f'{command} "{model._meta.db_table}"')
     return run

@@ -20,6 +20,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import save_versioned
 from ketenregie.core.models import AuditAction
 from ketenregie.core.permissions import Capability
+from ketenregie.core.services import create_audited, ensure_same_municipality, update_versioned
 from ketenregie.employers.models import (
     ESCALATION_LADDER,
     Covenant,
@@ -46,43 +47,18 @@ EMPLOYER_EDITABLE_FIELDS = (
 )
 
 
-def _check_tenant(actor: Actor, *objects: Any) -> None:
-    for obj in objects:
-        if obj.municipality_id != actor.municipality.pk:
-            raise PermissionError("record belongs to another municipality")
-
-
-def _check_fields(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
-
-
 @transaction.atomic
 def employer_create(*, actor: Actor, **fields: Any) -> Employer:
     actor.require(Capability.EDIT_EMPLOYERS)
-    _check_fields(fields, EMPLOYER_EDITABLE_FIELDS)
-    employer = Employer(municipality=actor.municipality, **fields)
-    employer.full_clean()
-    employer.save()
-    audit.record_change(actor, instance=employer, action=AuditAction.CREATE, changed_fields=list(fields))
-    return employer
+    return create_audited(actor, Employer, allowed=EMPLOYER_EDITABLE_FIELDS, **fields)
 
 
 @transaction.atomic
 def employer_update(*, actor: Actor, employer: Employer, expected_version: int, **changes: Any) -> Employer:
     actor.require(Capability.EDIT_EMPLOYERS)
-    _check_tenant(actor, employer)
-    _check_fields(changes, EMPLOYER_EDITABLE_FIELDS)
-    employer = Employer.objects.get(pk=employer.pk)  # compare with what is stored, not the caller's copy
-    changed = [name for name, value in changes.items() if getattr(employer, name) != value]
-    for name, value in changes.items():
-        setattr(employer, name, value)
-    employer.full_clean()
-    save_versioned(employer, expected_version=expected_version, fields=changed)
-    if changed:
-        audit.record_change(actor, instance=employer, action=AuditAction.UPDATE, changed_fields=changed)
-    return employer
+    return update_versioned(
+        actor, employer, expected_version=expected_version, changes=changes, allowed=EMPLOYER_EDITABLE_FIELDS
+    )
 
 
 def _active_membership(employer: Employer) -> CovenantMembership | None:
@@ -132,7 +108,7 @@ def violation_record(
     escalation_starts_on: dt.date | None = None,
 ) -> Violation:
     actor.require(Capability.RECORD_VIOLATIONS)
-    _check_tenant(actor, employer)
+    ensure_same_municipality(actor, employer)
     violation = Violation(
         municipality=actor.municipality,
         employer=employer,
@@ -156,7 +132,7 @@ def violation_set_status(
     *, actor: Actor, violation: Violation, expected_version: int, status: str
 ) -> Violation:
     actor.require(Capability.RECORD_VIOLATIONS)
-    _check_tenant(actor, violation)
+    ensure_same_municipality(actor, violation)
     if status not in ViolationStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     was_proven = violation.status == ViolationStatus.PROVEN
@@ -174,7 +150,8 @@ def covenant_join(
 ) -> CovenantMembership:
     """Admit an employer to the covenant, unless it has a proven violation or is already a member."""
     actor.require(Capability.MANAGE_COVENANT)
-    _check_tenant(actor, covenant, employer)
+    ensure_same_municipality(actor, covenant, employer)
+    # Lock the employer so a violation recorded at the same moment cannot slip past the rule.
     Employer.objects.select_for_update().filter(pk=employer.pk).first()
     if employer.violations.filter(status=ViolationStatus.PROVEN).exists():
         raise ValidationError(
@@ -202,7 +179,7 @@ def escalation_conclude(
 ) -> EscalationStep | None:
     """Close a step of the ladder. Returns the next step when the outcome is to escalate."""
     actor.require(Capability.MANAGE_COVENANT)
-    _check_tenant(actor, step)
+    ensure_same_municipality(actor, step)
     step = EscalationStep.objects.select_for_update().select_related("membership").get(pk=step.pk)
     if step.outcome != EscalationOutcome.PENDING:
         raise ValidationError(

@@ -11,28 +11,21 @@ from django.utils.translation import gettext as _
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
-from ketenregie.core.concurrency import save_versioned
 from ketenregie.core.models import AuditAction
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
+from ketenregie.core.services import ensure_editable, ensure_same_municipality, update_versioned
 from ketenregie.housing.models import HousingLocation, HousingPermit, PermitStatus, QualityMark
 from ketenregie.places.models import Address
 
 LOCATION_EDITABLE_FIELDS = ("name", "kind", "provider", "provider_name", "capacity_persons")
 
 
-def _check_tenant(actor: Actor, *objects: Any) -> None:
-    for obj in objects:
-        if obj.municipality_id != actor.municipality.pk:
-            raise PermissionError("record belongs to another municipality")
-
-
 @transaction.atomic
 def location_create(*, actor: Actor, addresses: list[Address], **fields: Any) -> HousingLocation:
     actor.require(Capability.EDIT_HOUSING)
-    _check_tenant(actor, *addresses)
-    if set(fields) - set(LOCATION_EDITABLE_FIELDS):
-        raise TypeError("not editable: " + ", ".join(sorted(set(fields) - set(LOCATION_EDITABLE_FIELDS))))
+    ensure_same_municipality(actor, *addresses)
+    ensure_editable(fields, LOCATION_EDITABLE_FIELDS)
     if not addresses:
         raise ValidationError({"addresses": _("A housing location has at least one address.")})
     location = HousingLocation(municipality=actor.municipality, **fields)
@@ -50,20 +43,9 @@ def location_update(
     *, actor: Actor, location: HousingLocation, expected_version: int, **changes: Any
 ) -> HousingLocation:
     actor.require(Capability.EDIT_HOUSING)
-    _check_tenant(actor, location)
-    if set(changes) - set(LOCATION_EDITABLE_FIELDS):
-        raise TypeError("not editable: " + ", ".join(sorted(set(changes) - set(LOCATION_EDITABLE_FIELDS))))
-    location = HousingLocation.objects.get(
-        pk=location.pk
-    )  # compare with what is stored, not the caller's copy
-    changed = [name for name, value in changes.items() if getattr(location, name) != value]
-    for name, value in changes.items():
-        setattr(location, name, value)
-    location.full_clean()
-    save_versioned(location, expected_version=expected_version, fields=changed)
-    if changed:
-        audit.record_change(actor, instance=location, action=AuditAction.UPDATE, changed_fields=changed)
-    return location
+    return update_versioned(
+        actor, location, expected_version=expected_version, changes=changes, allowed=LOCATION_EDITABLE_FIELDS
+    )
 
 
 @transaction.atomic
@@ -78,7 +60,7 @@ def quality_mark_add(
     last_inspected_on: dt.date | None = None,
 ) -> QualityMark:
     actor.require(Capability.EDIT_HOUSING)
-    _check_tenant(actor, location)
+    ensure_same_municipality(actor, location)
     mark = QualityMark(
         municipality=actor.municipality,
         location=location,
@@ -127,7 +109,7 @@ def permit_decide(
     max_persons: int | None,
 ) -> HousingPermit:
     actor.require(Capability.EDIT_HOUSING)
-    _check_tenant(actor, location)
+    ensure_same_municipality(actor, location)
     if status == PermitStatus.GRANTED:
         check_quality_mark_rule(actor=actor, location=location, valid_from=valid_from)
         if max_persons is not None and max_persons > location.capacity_persons:

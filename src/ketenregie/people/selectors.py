@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
 from ketenregie.people.models import (
@@ -76,12 +77,14 @@ def _person_queryset(*, actor: Actor, filters: PersonFilter) -> QuerySet[Person]
     if filters.labour_migrant is not None:
         migrant = Exists(LabourMigrant.objects.filter(person_id=OuterRef("pk")))
         people = people.filter(migrant if filters.labour_migrant else ~migrant)
+    return people.order_by("surname", "given_names", "pk")
+
+
+def _with_current_address(people: QuerySet[Person]) -> QuerySet[Person]:
     current_address = Residence.objects.filter(living_on(_today()), person_id=OuterRef("pk")).order_by(
         "-starts_on"
     )
-    return people.annotate(current_address_id=Subquery(current_address.values("address_id")[:1])).order_by(
-        "surname", "given_names", "pk"
-    )
+    return people.annotate(current_address_id=Subquery(current_address.values("address_id")[:1]))
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,12 @@ def person_page(
     *, actor: Actor, filters: PersonFilter, page_number: int | str | None, page_size: int = 25
 ) -> Page:
     """One page of people (as PersonRow); each person shown is recorded in the audit trail."""
-    page = Paginator(_person_queryset(actor=actor, filters=filters), page_size).get_page(page_number)
+    page = paginate_by_key(
+        _person_queryset(actor=actor, filters=filters),
+        page_number=page_number,
+        per_page=page_size,
+        load=_with_current_address,
+    )
     people = list(page.object_list)
     address_ids = [getattr(p, "current_address_id", None) for p in people]
     addresses = Address.objects.in_bulk([pk for pk in address_ids if pk])

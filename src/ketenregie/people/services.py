@@ -14,6 +14,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import save_versioned
 from ketenregie.core.models import AuditAction
 from ketenregie.core.permissions import Capability
+from ketenregie.core.services import create_audited, ensure_same_municipality, update_versioned
 from ketenregie.people.models import (
     AddressFunction,
     Person,
@@ -41,35 +42,16 @@ PERSON_EDITABLE_FIELDS = (
 @transaction.atomic
 def person_create(*, actor: Actor, **fields: Any) -> Person:
     actor.require(Capability.EDIT_PEOPLE)
-    unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
-    person = Person(municipality=actor.municipality, **fields)
-    person.full_clean()
-    person.save()
-    audit.record_change(actor, instance=person, action=AuditAction.CREATE, changed_fields=list(fields))
-    return person
+    return create_audited(actor, Person, allowed=PERSON_EDITABLE_FIELDS, **fields)
 
 
 @transaction.atomic
 def person_update(*, actor: Actor, person: Person, expected_version: int, **changes: Any) -> Person:
     """Change a person; raises ConcurrentEditError when someone else saved in between."""
     actor.require(Capability.EDIT_PEOPLE)
-    if person.municipality_id != actor.municipality.pk:
-        raise PermissionError("person belongs to another municipality")
-    unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
-    # Compare with what is stored, not with the caller's copy (a bound form may have changed it).
-    person = Person.objects.get(pk=person.pk)
-    changed = [name for name, value in changes.items() if getattr(person, name) != value]
-    for name, value in changes.items():
-        setattr(person, name, value)
-    person.full_clean()
-    save_versioned(person, expected_version=expected_version, fields=changed)
-    if changed:
-        audit.record_change(actor, instance=person, action=AuditAction.UPDATE, changed_fields=changed)
-    return person
+    return update_versioned(
+        actor, person, expected_version=expected_version, changes=changes, allowed=PERSON_EDITABLE_FIELDS
+    )
 
 
 @transaction.atomic
@@ -88,8 +70,7 @@ def residence_start(
     Nothing is overwritten: the earlier residence keeps its record and gets an end date.
     """
     actor.require(Capability.EDIT_PEOPLE)
-    if address.municipality_id != actor.municipality.pk or person.municipality_id != actor.municipality.pk:
-        raise PermissionError("person or address belongs to another municipality")
+    ensure_same_municipality(actor, person, address)
     if address_function == AddressFunction.LIVING:
         open_residences = list(
             Residence.objects.select_for_update().filter(

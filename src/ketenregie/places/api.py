@@ -81,6 +81,7 @@ class AddressSerializer(serializers.ModelSerializer):
 )
 class AddressViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_converter = "int"
+    load_page_rows = staticmethod(selectors.load_address_rows)
     serializer_class = AddressSerializer
     permission_classes = [requires(Capability.VIEW_REGISTERS)]
     filter_backends: list[Any] = []
@@ -92,7 +93,8 @@ class AddressViewSet(viewsets.ReadOnlyModelViewSet):
         if params.get("neighbourhood"):
             match = selectors.neighbourhoods(actor=actor).filter(code=params["neighbourhood"]).first()
             neighbourhood_id = match.pk if match else -1
-        return selectors.address_list(
+        keys_or_rows = selectors.address_keys if self.action == "list" else selectors.address_list
+        return keys_or_rows(
             actor=actor,
             filters=AddressFilter(
                 search=params.get("q", ""),

@@ -7,13 +7,16 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
 from ketenregie.places.models import Address, District, Neighbourhood
@@ -61,12 +64,10 @@ def _apply_search(addresses: QuerySet[Address], search: str) -> QuerySet[Address
     return addresses.filter(Q(street__icontains=search) | Q(town__icontains=search))
 
 
-def address_list(*, actor: Actor, filters: AddressFilter, on: dt.date | None = None) -> QuerySet[Address]:
-    """Addresses of the actor's municipality with the number of people registered there on ``on``."""
-    from ketenregie.people.selectors import registered_count_subquery
-
+def address_keys(*, actor: Actor, filters: AddressFilter, on: dt.date | None = None) -> QuerySet[Address]:
+    """The filtered, ordered addresses without per-row extras: the cheap query to page through."""
     actor.require(Capability.VIEW_REGISTERS)
-    addresses = Address.objects.filter(municipality=actor.municipality).select_related("neighbourhood")
+    addresses = Address.objects.filter(municipality=actor.municipality)
     addresses = _apply_search(addresses, filters.search)
     if filters.neighbourhood_id:
         addresses = addresses.filter(neighbourhood_id=filters.neighbourhood_id)
@@ -76,16 +77,47 @@ def address_list(*, actor: Actor, filters: AddressFilter, on: dt.date | None = N
         addresses = addresses.filter(is_habitable_use=filters.habitable)
     if filters.incomplete is not None:
         addresses = addresses.filter(is_complete=not filters.incomplete)
-    addresses = addresses.annotate(
-        registered_persons=Coalesce(registered_count_subquery(on=on), Value(0), output_field=IntegerField())
-    )
     if filters.over_norm is not None:
         norm = norms_for(actor.municipality).floor_area_per_person_m2
+        addresses = with_registered_count(addresses, on)
         over = Q(floor_area_m2__isnull=False, registered_persons__gt=0) & Q(
             floor_area_m2__lt=F("registered_persons") * norm
         )
         addresses = addresses.filter(over) if filters.over_norm else addresses.exclude(over)
     return addresses.order_by(*ADDRESS_ORDERINGS.get(filters.order, ADDRESS_ORDERINGS["address"]))
+
+
+def with_registered_count(addresses: QuerySet[Address], on: dt.date | None = None) -> QuerySet[Address]:
+    from ketenregie.people.selectors import registered_count_subquery
+
+    if "registered_persons" in addresses.query.annotations:
+        return addresses
+    return addresses.annotate(
+        registered_persons=Coalesce(registered_count_subquery(on=on), Value(0), output_field=IntegerField())
+    )
+
+
+def address_list(*, actor: Actor, filters: AddressFilter, on: dt.date | None = None) -> QuerySet[Address]:
+    """Addresses of the actor's municipality with the number of people registered there on ``on``."""
+    addresses = address_keys(actor=actor, filters=filters, on=on)
+    return load_address_rows(addresses, on=on)
+
+
+def load_address_rows(addresses: QuerySet[Address], *, on: dt.date | None = None) -> QuerySet[Address]:
+    """What a list row shows beyond the address itself: the neighbourhood and who is registered."""
+    return with_registered_count(addresses, on).select_related("neighbourhood")
+
+
+def address_page(
+    *, actor: Actor, filters: AddressFilter, page_number: Any, per_page: int = 25, on: dt.date | None = None
+) -> Page:
+    """One page of ``address_list``; the count of registered people is computed for that page only."""
+    return paginate_by_key(
+        address_keys(actor=actor, filters=filters, on=on),
+        page_number=page_number,
+        per_page=per_page,
+        load=lambda rows: load_address_rows(rows, on=on),
+    )
 
 
 def address_export(*, actor: Actor, filters: AddressFilter, file_format: str) -> Iterator[Address]:

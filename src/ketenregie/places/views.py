@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -40,8 +39,7 @@ def address_list(request: HttpRequest, actor: Actor) -> HttpResponseBase:
         return export_response(
             rows=rows, columns=ADDRESS_COLUMNS, file_format=file_format, filename="adressen"
         )
-    addresses = selectors.address_list(actor=actor, filters=form.to_filter())
-    page = Paginator(addresses, 25).get_page(request.GET.get("page"))
+    page = selectors.address_page(actor=actor, filters=form.to_filter(), page_number=request.GET.get("page"))
     template = (
         "places/address_list_results.html"
         if request.headers.get("HX-Request")

@@ -1,0 +1,59 @@
+"""Write helpers shared by the domain apps' services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db import models
+
+from ketenregie.core import audit
+from ketenregie.core.actor import Actor
+from ketenregie.core.concurrency import save_versioned
+from ketenregie.core.models import AuditAction
+
+M = TypeVar("M", bound=models.Model)
+
+
+def ensure_same_municipality(actor: Actor, *records: Any) -> None:
+    """A service never writes across tenants, whatever a caller passes it."""
+    for record in records:
+        if record.municipality_id != actor.municipality.pk:
+            raise PermissionError(f"{type(record).__name__} belongs to another municipality")
+
+
+def ensure_editable(fields: Iterable[str], allowed: Iterable[str]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+
+
+def create_audited(actor: Actor, model: type[M], *, allowed: Iterable[str], **fields: Any) -> M:
+    """Validate and create a record of the actor's municipality, and record the creation."""
+    ensure_editable(fields, allowed)
+    record = model(municipality=actor.municipality, **fields)
+    record.full_clean()
+    record.save()
+    audit.record_change(actor, instance=record, action=AuditAction.CREATE, changed_fields=list(fields))
+    return record
+
+
+def update_versioned(
+    actor: Actor, record: M, *, expected_version: int, changes: Mapping[str, Any], allowed: Iterable[str]
+) -> M:
+    """Apply ``changes`` to the stored record if nobody saved it since ``expected_version``.
+
+    Compares with what is stored, not with the caller's copy (a bound form may already have changed
+    it); validates the whole record; records the names of the fields that changed.
+    """
+    ensure_same_municipality(actor, record)
+    ensure_editable(changes, allowed)
+    stored = type(record)._default_manager.get(pk=record.pk)
+    changed = [name for name, value in changes.items() if getattr(stored, name) != value]
+    for name, value in changes.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    save_versioned(stored, expected_version=expected_version, fields=changed)
+    if changed:
+        audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=changed)
+    return stored
