@@ -29,7 +29,7 @@ $(MO_STAMP): $(PY_STAMP) $(shell find src -name '*.po')
 demo: install
 	$(BIN)/ketenregie demo
 
-test: install
+test: install lint schema-check
 	scripts/ensure-chromium
 	$(BIN)/pytest
 
@@ -48,8 +48,12 @@ lint: install
 schema: install
 	$(BIN)/ketenregie spectacular --file src/ketenregie/api/openapi.yaml --validate --fail-on-warn
 
+# Migrations match the models.
+schema-check: install
+	$(BIN)/ketenregie makemigrations --check --dry-run
+
 messages: install
-	cd src/ketenregie && ../../$(BIN)/django-admin makemessages -l nl -l en --ignore=.venv --no-obsolete
+	cd src/ketenregie && ../../$(BIN)/django-admin makemessages -l nl --ignore=migrations --no-obsolete
 
 bench: install
 	$(BIN)/python benchmarks/bench_registers.py

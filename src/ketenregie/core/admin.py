@@ -39,7 +39,9 @@ class KetenregieAdminSite(admin.AdminSite):
         inner = super().admin_view(view, cacheable)
 
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.user.is_authenticated and not self.has_permission(request):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("web:login"))
+            if not self.has_permission(request):
                 raise PermissionDenied(_("Only functional administrators can open the administration."))
             return inner(request, *args, **kwargs)
 

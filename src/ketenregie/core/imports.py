@@ -156,8 +156,8 @@ def run_import(*, actor: Actor, importer: RowImporter[Any], data: bytes) -> Impo
             parsed.append(ParsedRow(number, value))
         if len(errors) >= MAX_REPORTED_ERRORS:
             break
-    if not errors:
-        errors.extend(importer.check_together(actor, parsed))
+    # Clashes between rows are checked on the rows that parsed, so one report lists every problem.
+    errors.extend(importer.check_together(actor, parsed))
     if errors:
         raise ImportRejected(errors[:MAX_REPORTED_ERRORS])
     with transaction.atomic():

@@ -17,7 +17,8 @@ from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
-        label=gettext_lazy("Register"), choices=[(key, label) for key, (label, _cls) in IMPORT_KINDS.items()]
+        label=gettext_lazy("Which register"),
+        choices=[(key, label) for key, (label, _cls) in IMPORT_KINDS.items()],
     )
     file = forms.FileField(
         label=gettext_lazy("CSV file"),

@@ -1,0 +1,270 @@
+"""Factories for the registers. Identifiers are valid by construction (BSN 11-test, BAG ids, KvK)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from ketenregie.core.models import Membership, Municipality, Norms, Organisation, OrganisationKind, Role, User
+from ketenregie.core.validators import bsn_is_valid
+from ketenregie.employers.models import (
+    Covenant,
+    CovenantMembership,
+    Employer,
+    EmployerKind,
+    Employment,
+    Violation,
+    ViolationKind,
+    ViolationStatus,
+)
+from ketenregie.housing.models import HousingLocation, HousingPermit, LocationKind, PermitStatus, QualityMark
+from ketenregie.people.models import LabourMigrant, Person, RegistrationStatus, Residence, ResidenceSource
+from ketenregie.places.models import Address, District, Neighbourhood, UsePurpose
+
+PASSWORD = "correct horse battery staple"
+
+
+def _valid_bsns() -> Iterator[str]:
+    number = 111_222_000
+    while True:
+        number += 1
+        if bsn_is_valid(str(number)):
+            yield str(number)
+
+
+_BSNS = _valid_bsns()
+
+
+class MunicipalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"{(n % 9000) + 100:04d}")
+    name = factory.Sequence(lambda n: f"Gemeente {n}")
+    labour_market_region = "Rijnmond"
+    riec_region = "Rotterdam"
+
+    @factory.post_generation
+    def norms(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            Norms.objects.get_or_create(municipality=self)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Afdeling {n}")
+    kind = OrganisationKind.MUNICIPAL_DEPARTMENT
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.ENFORCEMENT
+
+
+def persona(
+    role: str,
+    municipality: Municipality,
+    *,
+    username: str | None = None,
+    organisation_kind: str | None = None,
+) -> User:
+    """A user with one role in one organisation of ``municipality``."""
+    kind = organisation_kind or (
+        OrganisationKind.NLA if role == Role.PARTNER else OrganisationKind.MUNICIPAL_DEPARTMENT
+    )
+    organisation, _ = Organisation.objects.get_or_create(
+        municipality=municipality, name=f"{kind} {municipality.code}", defaults={"kind": kind}
+    )
+    user = UserFactory(username=username or f"{role}-{municipality.code}")
+    Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    return user
+
+
+class DistrictFactory(DjangoModelFactory):
+    class Meta:
+        model = District
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    code = factory.Sequence(lambda n: f"WK{n:06d}")
+    name = factory.Sequence(lambda n: f"Wijk {n}")
+
+
+class NeighbourhoodFactory(DjangoModelFactory):
+    class Meta:
+        model = Neighbourhood
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    district = factory.SubFactory(DistrictFactory, municipality=factory.SelfAttribute("..municipality"))
+    code = factory.Sequence(lambda n: f"BU{n:08d}")
+    name = factory.Sequence(lambda n: f"Buurt {n}")
+
+
+class AddressFactory(DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    bag_object_id = factory.LazyAttributeSequence(lambda o, n: f"{o.municipality.code}01{n + 1:010d}")
+    bag_address_id = factory.LazyAttributeSequence(lambda o, n: f"{o.municipality.code}20{n + 1:010d}")
+    street = "Boterdiep"
+    house_number = factory.Sequence(lambda n: n + 1)
+    postcode = "3077AW"
+    town = "Rotterdam"
+    floor_area_m2 = 60
+    use_purposes = factory.LazyFunction(lambda: [UsePurpose.RESIDENTIAL])
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    bsn = factory.LazyFunction(lambda: next(_BSNS))
+    given_names = "Anna"
+    surname = factory.Sequence(lambda n: f"Nowak{n}")
+    birth_date = dt.date(1990, 5, 17)
+    nationality = "PL"
+    registration_status = RegistrationStatus.RESIDENT
+
+    class Params:
+        migrant = factory.Trait(
+            labour_migrant=factory.RelatedFactory(
+                "tests.factories.LabourMigrantFactory",
+                factory_related_name="person",
+                municipality=factory.SelfAttribute("..municipality"),
+            )
+        )
+
+
+class LabourMigrantFactory(DjangoModelFactory):
+    class Meta:
+        model = LabourMigrant
+
+    person = factory.SubFactory(PersonFactory)
+    municipality = factory.SelfAttribute("person.municipality")
+    country_of_origin = "PL"
+    arrival_date = dt.date(2023, 3, 1)
+    sector = "logistics"
+
+
+class ResidenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Residence
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    person = factory.SubFactory(PersonFactory, municipality=factory.SelfAttribute("..municipality"))
+    address = factory.SubFactory(AddressFactory, municipality=factory.SelfAttribute("..municipality"))
+    starts_on = dt.date(2024, 1, 1)
+    ends_on = None
+    source = ResidenceSource.BRP
+
+
+class EmployerFactory(DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kvk_number = factory.Sequence(lambda n: f"{24_000_000 + n:08d}")
+    name = factory.Sequence(lambda n: f"Flexwerk {n} B.V.")
+    kind = EmployerKind.TEMP_AGENCY
+
+
+class EmploymentFactory(DjangoModelFactory):
+    class Meta:
+        model = Employment
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    person = factory.SubFactory(PersonFactory, municipality=factory.SelfAttribute("..municipality"))
+    employer = factory.SubFactory(EmployerFactory, municipality=factory.SelfAttribute("..municipality"))
+    starts_on = dt.date(2024, 1, 1)
+
+
+class ViolationFactory(DjangoModelFactory):
+    class Meta:
+        model = Violation
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    employer = factory.SubFactory(EmployerFactory, municipality=factory.SelfAttribute("..municipality"))
+    kind = ViolationKind.UNDERPAYMENT
+    status = ViolationStatus.PROVEN
+    source = "Nederlandse Arbeidsinspectie"
+    occurred_on = dt.date(2025, 6, 1)
+
+
+class CovenantFactory(DjangoModelFactory):
+    class Meta:
+        model = Covenant
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = "Coalitie Goed Werkgeverschap"
+    started_on = dt.date(2024, 3, 1)
+
+
+class CovenantMembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = CovenantMembership
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    covenant = factory.SubFactory(CovenantFactory, municipality=factory.SelfAttribute("..municipality"))
+    employer = factory.SubFactory(EmployerFactory, municipality=factory.SelfAttribute("..municipality"))
+    joined_on = dt.date(2024, 4, 1)
+
+
+class HousingLocationFactory(DjangoModelFactory):
+    class Meta:
+        model = HousingLocation
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Logies {n}")
+    kind = LocationKind.LODGING_BUILDING
+    capacity_persons = 40
+
+
+class QualityMarkFactory(DjangoModelFactory):
+    class Meta:
+        model = QualityMark
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    location = factory.SubFactory(
+        HousingLocationFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    scheme = "SNF"
+    certificate_number = factory.Sequence(lambda n: f"SNF-{n:05d}")
+    valid_from = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=300))
+    valid_until = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=700))
+
+
+class HousingPermitFactory(DjangoModelFactory):
+    class Meta:
+        model = HousingPermit
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    location = factory.SubFactory(
+        HousingLocationFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    number = factory.Sequence(lambda n: f"LOG-{n:05d}")
+    status = PermitStatus.GRANTED
+    valid_from = dt.date(2025, 2, 1)

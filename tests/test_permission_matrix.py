@@ -1,0 +1,246 @@
+"""Every page and API endpoint against every role: who may, and who may not.
+
+The expectation is read from the capability table, and the table itself is pinned at the bottom,
+so a change to either shows up here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from ketenregie.core.models import Role
+from ketenregie.core.permissions import ROLE_CAPABILITIES, Capability
+from tests.conftest import World
+
+C = Capability
+ROLES = list(Role.values)
+
+# (name, url builder, capabilities needed)
+PAGES: list[tuple[str, Callable[[World], str], tuple[Capability, ...]]] = [
+    ("home", lambda w: reverse("web:home"), ()),
+    ("two-factor", lambda w: reverse("web:two_factor"), ()),
+    ("address list", lambda w: reverse("places:address_list"), (C.VIEW_REGISTERS,)),
+    ("address export", lambda w: reverse("places:address_list") + "?export=csv", (C.VIEW_REGISTERS,)),
+    ("address detail", lambda w: reverse("places:address_detail", args=[w.address.pk]), (C.VIEW_REGISTERS,)),
+    ("person list", lambda w: reverse("people:person_list"), (C.VIEW_PERSONAL_DATA,)),
+    ("person export", lambda w: reverse("people:person_list") + "?export=xlsx", (C.VIEW_PERSONAL_DATA,)),
+    ("person detail", lambda w: reverse("people:person_detail", args=[w.person.pk]), (C.VIEW_PERSONAL_DATA,)),
+    (
+        "person edit",
+        lambda w: reverse("people:person_edit", args=[w.person.pk]),
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
+    (
+        "person move",
+        lambda w: reverse("people:person_move", args=[w.person.pk]),
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
+    ("employer list", lambda w: reverse("employers:employer_list"), (C.VIEW_REGISTERS,)),
+    ("employer export", lambda w: reverse("employers:employer_list") + "?export=csv", (C.VIEW_REGISTERS,)),
+    (
+        "employer detail",
+        lambda w: reverse("employers:employer_detail", args=[w.employer.pk]),
+        (C.VIEW_REGISTERS,),
+    ),
+    ("employer create", lambda w: reverse("employers:employer_create"), (C.EDIT_EMPLOYERS,)),
+    (
+        "employer edit",
+        lambda w: reverse("employers:employer_edit", args=[w.employer.pk]),
+        (C.EDIT_EMPLOYERS,),
+    ),
+    (
+        "violation create",
+        lambda w: reverse("employers:violation_create", args=[w.employer.pk]),
+        (C.RECORD_VIOLATIONS,),
+    ),
+    ("covenant", lambda w: reverse("employers:covenant_detail", args=[w.covenant.pk]), (C.VIEW_REGISTERS,)),
+    (
+        "escalation conclude",
+        lambda w: reverse("employers:escalation_conclude", args=[w.step.pk]),
+        (C.MANAGE_COVENANT,),
+    ),
+    ("location list", lambda w: reverse("housing:location_list"), (C.VIEW_REGISTERS,)),
+    ("location export", lambda w: reverse("housing:location_list") + "?export=xlsx", (C.VIEW_REGISTERS,)),
+    (
+        "location detail",
+        lambda w: reverse("housing:location_detail", args=[w.location.pk]),
+        (C.VIEW_REGISTERS,),
+    ),
+    (
+        "quality mark create",
+        lambda w: reverse("housing:quality_mark_create", args=[w.location.pk]),
+        (C.EDIT_HOUSING,),
+    ),
+    ("permit create", lambda w: reverse("housing:permit_create", args=[w.location.pk]), (C.EDIT_HOUSING,)),
+    ("audit trail", lambda w: reverse("core:audit_list"), (C.VIEW_AUDIT_TRAIL,)),
+    ("audit export", lambda w: reverse("core:audit_list") + "?export=csv", (C.VIEW_AUDIT_TRAIL,)),
+    ("import", lambda w: reverse("web:import"), (C.IMPORT_REGISTERS,)),
+    ("administration", lambda w: reverse("admin:index"), (C.ADMINISTER,)),
+    ("administration: users", lambda w: reverse("admin:core_user_changelist"), (C.ADMINISTER,)),
+]
+# Pages about one record: someone from another municipality must not even learn it exists.
+OBJECT_PAGES = {
+    "address detail",
+    "person detail",
+    "person edit",
+    "person move",
+    "employer detail",
+    "employer edit",
+    "violation create",
+    "covenant",
+    "escalation conclude",
+    "location detail",
+    "quality mark create",
+    "permit create",
+}
+
+API: list[tuple[str, str, Callable[[World], str], dict[str, Any] | None, tuple[Capability, ...]]] = [
+    ("addresses", "get", lambda w: "/api/v1/addresses/", None, (C.VIEW_REGISTERS,)),
+    ("address", "get", lambda w: f"/api/v1/addresses/{w.address.pk}/", None, (C.VIEW_REGISTERS,)),
+    ("people", "get", lambda w: "/api/v1/people/", None, (C.VIEW_PERSONAL_DATA,)),
+    ("person", "get", lambda w: f"/api/v1/people/{w.person.pk}/", None, (C.VIEW_PERSONAL_DATA,)),
+    (
+        "people search",
+        "post",
+        lambda w: "/api/v1/people/search/",
+        {"surname": "Nowak"},
+        (C.VIEW_PERSONAL_DATA,),
+    ),
+    ("employers", "get", lambda w: "/api/v1/employers/", None, (C.VIEW_REGISTERS,)),
+    ("employer", "get", lambda w: f"/api/v1/employers/{w.employer.pk}/", None, (C.VIEW_REGISTERS,)),
+    (
+        "employer create",
+        "post",
+        lambda w: "/api/v1/employers/",
+        {"kvkNumber": "27654321", "name": "Nieuw B.V.", "kind": "hirer"},
+        (C.EDIT_EMPLOYERS,),
+    ),
+    ("housing locations", "get", lambda w: "/api/v1/housing-locations/", None, (C.VIEW_REGISTERS,)),
+    (
+        "housing location",
+        "get",
+        lambda w: f"/api/v1/housing-locations/{w.location.pk}/",
+        None,
+        (C.VIEW_REGISTERS,),
+    ),
+]
+OBJECT_ENDPOINTS = {"address", "person", "employer", "housing location"}
+
+
+def allowed(role: str, needs: tuple[Capability, ...]) -> bool:
+    return all(capability in ROLE_CAPABILITIES[role] for capability in needs)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "url", "needs"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_access_follows_the_role(
+    name: str,
+    url: Callable[[World], str],
+    needs: tuple[Capability, ...],
+    role: str,
+    world: World,
+    client_as: Callable[[str], Client],
+) -> None:
+    response = client_as(role).get(url(world))
+    expected = 200 if allowed(role, needs) else 403
+    assert response.status_code == expected, f"{role} on {name}"
+
+
+@pytest.mark.parametrize(("name", "url", "needs"), PAGES, ids=[p[0] for p in PAGES])
+def test_anonymous_visitors_are_sent_to_the_login_page(
+    name: str, url: Callable[[World], str], needs: tuple[Capability, ...], world: World
+) -> None:
+    response = Client().get(url(world))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "needs"),
+    [p for p in PAGES if p[0] in OBJECT_PAGES],
+    ids=sorted(OBJECT_PAGES, key=[p[0] for p in PAGES].index),
+)
+def test_it_hides_another_municipalitys_records(
+    name: str,
+    url: Callable[[World], str],
+    needs: tuple[Capability, ...],
+    world: World,
+    client_as: Callable[[str], Client],
+) -> None:
+    response = client_as("outsider").get(url(world))
+    assert response.status_code in (403, 404)
+    if allowed(Role.ENFORCEMENT, needs):
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "url", "body", "needs"), API, ids=[a[0] for a in API])
+def test_api_access_follows_the_role(
+    name: str,
+    method: str,
+    url: Callable[[World], str],
+    body: dict[str, Any] | None,
+    needs: tuple[Capability, ...],
+    role: str,
+    world: World,
+    api_as: Callable[[str], APIClient],
+) -> None:
+    response = getattr(api_as(role), method)(url(world), body, format="json")
+    if allowed(role, needs):
+        assert response.status_code in (200, 201), f"{role} on {name}: {response.content[:300]!r}"
+    else:
+        assert response.status_code == 403, f"{role} on {name}"
+        assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(("name", "method", "url", "body", "needs"), API, ids=[a[0] for a in API])
+def test_the_api_asks_anonymous_callers_to_authenticate(
+    name: str,
+    method: str,
+    url: Callable[[World], str],
+    body: dict[str, Any] | None,
+    needs: tuple[Capability, ...],
+    world: World,
+) -> None:
+    response = getattr(APIClient(), method)(url(world), body, format="json")
+    assert response.status_code == 401
+    assert response.json()["status"] == 401
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "url", "body", "needs"),
+    [a for a in API if a[0] in OBJECT_ENDPOINTS],
+    ids=sorted(OBJECT_ENDPOINTS),
+)
+def test_the_api_hides_another_municipalitys_records(
+    name: str,
+    method: str,
+    url: Callable[[World], str],
+    body: dict[str, Any] | None,
+    needs: tuple[Capability, ...],
+    world: World,
+    api_as: Callable[[str], APIClient],
+) -> None:
+    assert getattr(api_as("outsider"), method)(url(world), body, format="json").status_code == 404
+
+
+def test_the_capability_table_is_what_the_roles_were_designed_to_do() -> None:
+    """Partners see nothing of the registers; council and the privacy officer see no personal data."""
+    assert ROLE_CAPABILITIES[Role.PARTNER] == frozenset()
+    holders = {c: {r for r, caps in ROLE_CAPABILITIES.items() if c in caps} for c in Capability}
+    assert holders[C.VIEW_PERSONAL_DATA] == {Role.ENFORCEMENT, Role.CIVIL_AFFAIRS}
+    assert holders[C.VIEW_AUDIT_TRAIL] == {Role.PRIVACY_OFFICER}
+    assert holders[C.ADMINISTER] == {Role.ADMIN}
+    assert holders[C.VIEW_REGISTERS] == {
+        Role.POLICY,
+        Role.ENFORCEMENT,
+        Role.CIVIL_AFFAIRS,
+        Role.INFOPOINT,
+        Role.ADMIN,
+    }
