@@ -52,8 +52,14 @@ schema: install
 schema-check: install
 	$(BIN)/ketenregie makemigrations --check --dry-run
 
+PUBLIC_LANGUAGES := nl en pl ro bg lt hu uk pt es
+PUBLIC_APPS := dashboard
+
+# The staff catalogue (Dutch) lives in src/ketenregie/locale; each public app keeps its own catalogue
+# in all public languages.
 messages: install
-	cd src/ketenregie && ../../$(BIN)/django-admin makemessages -l nl --ignore=migrations --no-obsolete
+	cd src/ketenregie && ../../$(BIN)/django-admin makemessages -l nl --ignore=migrations $(foreach app,$(PUBLIC_APPS),--ignore=$(app)/*) --no-obsolete
+	for app in $(PUBLIC_APPS); do (cd src/ketenregie/$$app && ../../../$(BIN)/django-admin makemessages $(foreach lang,$(PUBLIC_LANGUAGES),-l $(lang)) --no-obsolete); done
 
 bench: install
 	$(BIN)/python benchmarks/bench_registers.py

@@ -112,7 +112,9 @@ def world(municipality: Municipality) -> World:
     membership = f.CovenantMembershipFactory(municipality=municipality, employer=employer)
     violation = f.ViolationFactory(municipality=municipality, employer=employer)
     from ketenregie.employers.models import EscalationStep, EscalationStepKind
+    from ketenregie.monitoring.services import sync_catalogue
 
+    sync_catalogue(municipality=municipality)
     step = EscalationStep.objects.create(
         municipality=municipality,
         membership=membership,

@@ -83,6 +83,33 @@ PAGES: list[tuple[str, Callable[[World], str], tuple[Capability, ...]]] = [
     ("import", lambda w: reverse("web:import"), (C.IMPORT_REGISTERS,)),
     ("administration", lambda w: reverse("admin:index"), (C.ADMINISTER,)),
     ("administration: users", lambda w: reverse("admin:core_user_changelist"), (C.ADMINISTER,)),
+    ("monitoring", lambda w: reverse("monitoring:overview"), (C.VIEW_MONITORING,)),
+    (
+        "indicator trace",
+        lambda w: reverse("monitoring:indicator_trace", args=["nla_fines"]),
+        (C.VIEW_MONITORING,),
+    ),
+    (
+        "manual figure",
+        lambda w: reverse("monitoring:manual_value_enter", args=["nla_fines"]),
+        (C.EDIT_MONITORING,),
+    ),
+    ("programme", lambda w: reverse("monitoring:programme"), (C.VIEW_MONITORING,)),
+    ("progress report", lambda w: reverse("monitoring:report", args=[2025]), (C.VIEW_MONITORING,)),
+    ("commitments", lambda w: reverse("monitoring:commitment_list"), (C.VIEW_MONITORING,)),
+    (
+        "commitments export",
+        lambda w: reverse("monitoring:commitment_list") + "?export=csv",
+        (C.VIEW_MONITORING,),
+    ),
+    ("commitment create", lambda w: reverse("monitoring:commitment_create"), (C.EDIT_MONITORING,)),
+    ("monitoring import", lambda w: reverse("monitoring:import"), (C.EDIT_MONITORING,)),
+    ("migration monitor", lambda w: reverse("monitoring:migration"), (C.VIEW_MONITORING,)),
+    (
+        "administration: indicators",
+        lambda w: reverse("admin:monitoring_indicator_changelist"),
+        (C.ADMINISTER,),
+    ),
 ]
 # Pages about one record: someone from another municipality must not even learn it exists.
 OBJECT_PAGES = {

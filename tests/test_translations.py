@@ -12,45 +12,66 @@ import polib
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "ketenregie"
-CATALOGUES = sorted(PACKAGE.glob("locale/*/LC_MESSAGES/django.po"))
+# The staff application is Dutch; public apps keep their own catalogue in every public language.
+PUBLIC_APPS = ("dashboard",)
+PUBLIC_LANGUAGES = ("nl", "en", "pl", "ro", "bg", "lt", "hu", "uk", "pt", "es")
+STAFF_CATALOGUE = PACKAGE / "locale/nl/LC_MESSAGES/django.po"
+CATALOGUES = [STAFF_CATALOGUE] + [
+    PACKAGE / app / "locale" / lang / "LC_MESSAGES/django.po"
+    for app in PUBLIC_APPS
+    for lang in PUBLIC_LANGUAGES
+]
 
 
-@pytest.mark.parametrize("path", CATALOGUES, ids=[p.parts[-3] for p in CATALOGUES])
+@pytest.mark.parametrize("path", CATALOGUES, ids=[f"{p.parts[-5]}-{p.parts[-3]}" for p in CATALOGUES])
 def test_every_message_is_translated(path: Path) -> None:
+    assert path.exists(), f"missing catalogue {path}: run `make messages`"
     catalogue = polib.pofile(str(path))
     missing = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
-    assert not missing, f"untranslated in {path.parts[-3]}: {missing[:10]}"
-    assert not fuzzy, f"fuzzy (unchecked) in {path.parts[-3]}: {fuzzy[:10]}"
+    assert not missing, f"untranslated in {path}: {missing[:10]}"
+    assert not fuzzy, f"fuzzy (unchecked) in {path}: {fuzzy[:10]}"
 
 
-def test_the_catalogue_holds_every_string_in_the_code(tmp_path: Path) -> None:
-    """Run makemessages on a copy of the code: a new string must be added and translated.
-
-    Without settings, makemessages writes to the copy's own locale directory, never to the real one;
-    app-level locale directories would split the catalogue, so there must be none.
-    """
-    assert not [p for p in PACKAGE.glob("*/locale") if p.is_dir()], (
-        "keep one catalogue: src/ketenregie/locale"
+def _fresh_msgids(tmp_path: Path, directory: Path, ignore: tuple[str, ...] = ()) -> set[str]:
+    """Run makemessages without settings on a copy of ``directory``: it writes only into the copy."""
+    copy = tmp_path / directory.name
+    shutil.copytree(
+        directory, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "migrations", "locale")
     )
-    copy = tmp_path / "ketenregie"
-    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "migrations"))
-    (copy / "locale/nl/LC_MESSAGES/django.po").unlink()
+    (copy / "locale").mkdir()
     environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     django_admin = Path(sys.executable).with_name("django-admin")
     subprocess.run(
-        [str(django_admin), "makemessages", "-l", "nl", "-v", "0"],
+        [str(django_admin), "makemessages", "-l", "nl", "-v", "0", *(f"--ignore={i}" for i in ignore)],
         cwd=copy,
         env=environment,
         check=True,
         capture_output=True,
     )
-    fresh = {
+    return {
         entry.msgid for entry in polib.pofile(str(copy / "locale/nl/LC_MESSAGES/django.po")) if entry.msgid
     }
-    committed = {entry.msgid for entry in polib.pofile(str(CATALOGUES[0])) if not entry.obsolete}
+
+
+def test_the_staff_catalogue_holds_every_string_of_the_staff_application(tmp_path: Path) -> None:
+    stray = [p for p in PACKAGE.glob("*/locale") if p.is_dir() and p.parent.name not in PUBLIC_APPS]
+    assert not stray, f"app-level catalogues split the staff catalogue: {stray}"
+    fresh = _fresh_msgids(tmp_path, PACKAGE, ignore=tuple(f"{app}/*" for app in PUBLIC_APPS))
+    committed = {entry.msgid for entry in polib.pofile(str(STAFF_CATALOGUE)) if not entry.obsolete}
     assert len(fresh) > 100
     assert not fresh - committed, f"run `make messages` and translate: {sorted(fresh - committed)[:10]}"
+
+
+@pytest.mark.parametrize("app", PUBLIC_APPS)
+def test_each_public_catalogue_holds_every_string_of_its_app(app: str, tmp_path: Path) -> None:
+    fresh = _fresh_msgids(tmp_path, PACKAGE / app)
+    for lang in PUBLIC_LANGUAGES:
+        path = PACKAGE / app / "locale" / lang / "LC_MESSAGES/django.po"
+        committed = {entry.msgid for entry in polib.pofile(str(path)) if not entry.obsolete}
+        assert not fresh - committed, (
+            f"run `make messages` and translate ({lang}): {sorted(fresh - committed)[:5]}"
+        )
 
 
 def test_the_staff_application_speaks_dutch_unless_english_is_chosen(personas: dict[str, object]) -> None:

@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1",
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin.apps.SimpleAdminConfig",
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "ketenregie.housing",
     "ketenregie.api",
     "ketenregie.web",
+    "ketenregie.monitoring",
+    "ketenregie.dashboard",
     "ketenregie.demo",
 ]
 
@@ -180,6 +182,8 @@ CONTENT_SECURITY_POLICY = {
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# The public pages (portal, dashboard) speak the languages of the labour migrants who live here.
+PUBLIC_LANGUAGES = ["nl", "en", "pl", "ro", "bg", "lt", "hu", "uk", "pt", "es"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

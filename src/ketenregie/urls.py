@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from ketenregie.core.admin import site as admin_site
@@ -12,6 +12,7 @@ app_patterns = [
     path("housing/", include("ketenregie.housing.urls")),
     path("audit/", include("ketenregie.core.urls")),
     path("beheer/", admin_site.urls),
+    path("monitoring/", include("ketenregie.monitoring.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("app/", include(app_patterns)),
     path("api/v1/", include("ketenregie.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    re_path(r"^(?P<lang>nl|en|pl|ro|bg|lt|hu|uk|pt|es)/dashboard/", include("ketenregie.dashboard.urls")),
     path("", RedirectView.as_view(pattern_name="web:home", permanent=False)),
 ]
 

@@ -19,6 +19,8 @@ class Capability(StrEnum):
     IMPORT_REGISTERS = "import_registers"
     VIEW_AUDIT_TRAIL = "view_audit_trail"
     ADMINISTER = "administer"
+    VIEW_MONITORING = "view_monitoring"
+    EDIT_MONITORING = "edit_monitoring"
 
 
 C = Capability
@@ -26,7 +28,9 @@ C = Capability
 # Registers hold addresses, employers and housing locations; personal data is people and residents.
 # Partners see nothing of the registers: later cases grant them what a data-sharing agreement allows.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.POLICY: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.MANAGE_COVENANT}),
+    Role.POLICY: frozenset(
+        {C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.MANAGE_COVENANT, C.VIEW_MONITORING, C.EDIT_MONITORING}
+    ),
     Role.ENFORCEMENT: frozenset(
         {
             C.VIEW_KEY_FIGURES,
@@ -35,16 +39,26 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.EDIT_HOUSING,
             C.RECORD_VIOLATIONS,
             C.EDIT_EMPLOYERS,
+            C.VIEW_MONITORING,
         }
     ),
     Role.CIVIL_AFFAIRS: frozenset(
-        {C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE, C.IMPORT_REGISTERS}
+        {
+            C.VIEW_KEY_FIGURES,
+            C.VIEW_REGISTERS,
+            C.VIEW_PERSONAL_DATA,
+            C.EDIT_PEOPLE,
+            C.IMPORT_REGISTERS,
+            C.VIEW_MONITORING,
+        }
     ),
-    Role.INFOPOINT: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS}),
+    Role.INFOPOINT: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.VIEW_MONITORING}),
     Role.PARTNER: frozenset(),
-    Role.PRIVACY_OFFICER: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL}),
-    Role.COUNCIL: frozenset({C.VIEW_KEY_FIGURES}),
-    Role.ADMIN: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.ADMINISTER, C.IMPORT_REGISTERS}),
+    Role.PRIVACY_OFFICER: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL, C.VIEW_MONITORING}),
+    Role.COUNCIL: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_MONITORING}),
+    Role.ADMIN: frozenset(
+        {C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.ADMINISTER, C.IMPORT_REGISTERS, C.VIEW_MONITORING}
+    ),
 }
 
 

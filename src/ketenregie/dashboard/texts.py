@@ -1,0 +1,66 @@
+"""How the public dashboard names and explains each figure: plain language (B1), in every public
+language. Figures without a public text here are shown with the catalogue's own name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+PUBLIC_TEXTS: dict[str, tuple[Any, Any]] = {
+    "labour_migrants_living": (
+        _("Labour migrants who live here"),
+        _("People who came to work here and who live in the municipality at the end of the year."),
+    ),
+    "labour_migrants_rni": (
+        _("Of whom registered for a short stay (RNI)"),
+        _("Labour migrants who are registered as staying less than four months."),
+    ),
+    "addresses_over_norm": (
+        _("Homes with too many people registered"),
+        _("Homes where more people are registered than the rules allow: at least 12 m² per person."),
+    ),
+    "housing_locations_without_quality_mark": (
+        _("Housing for workers without a quality mark"),
+        _("Places where employers house workers that have no valid quality mark (SNF or AKF)."),
+    ),
+    "employer_violations_proven": (
+        _("Proven violations by employers"),
+        _(
+            "Cases where an inspection proved that an employer broke the rules, "
+            "on pay or housing for example."
+        ),
+    ),
+    "covenant_members": (
+        _("Employers in the good-employer coalition"),
+        _("Employers and employment agencies that signed the municipality's agreement on good employership."),
+    ),
+    "nla_fines": (
+        _("Fines by the Labour Authority"),
+        _("Fines the Netherlands Labour Authority gave to employers in the municipality."),
+    ),
+    "homeless_to_work": (
+        _("Homeless EU citizens helped to a job"),
+        _("People from the EU without a home who found work with help."),
+    ),
+    "homeless_returned_home": (
+        _("Homeless EU citizens helped to go home"),
+        _("People from the EU without a home who were helped to return to their own country."),
+    ),
+    "shelter_intake": (
+        _("People in the night shelter"),
+        _("People who stayed in the shelter for homeless EU labour migrants."),
+    ),
+    "job_fair_informed": (
+        _("People informed at a job fair"),
+        _("Labour migrants who got information about jobs and life in the Netherlands at a job fair."),
+    ),
+}
+
+
+def public_name(code: str, fallback: str) -> Any:
+    return PUBLIC_TEXTS[code][0] if code in PUBLIC_TEXTS else fallback
+
+
+def public_explanation(code: str, fallback: str) -> Any:
+    return PUBLIC_TEXTS[code][1] if code in PUBLIC_TEXTS else fallback

@@ -1,0 +1,9 @@
+from ketenregie.monitoring.indicators.registry import (
+    COMPUTED,
+    MANUAL,
+    ComputedIndicator,
+    ManualIndicator,
+    computed_for,
+)
+
+__all__ = ["COMPUTED", "MANUAL", "ComputedIndicator", "ManualIndicator", "computed_for"]

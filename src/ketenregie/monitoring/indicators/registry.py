@@ -1,0 +1,236 @@
+"""The KPI catalogue in code: which figures are computed, by which named selector, and which are
+entered by hand with their source organisation.
+
+Every computed figure names the selector that computes it (``selector``), so a reader of the report
+can trace a number to its definition, its query period and — with the right role — its records.
+An app that is not installed (or a later capability) simply contributes no indicators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.core.actor import Actor
+from ketenregie.core.kpi import KpiResult, Period
+from ketenregie.core.permissions import Capability
+from ketenregie.employers import kpis as employer_kpis
+from ketenregie.housing import kpis as housing_kpis
+from ketenregie.people import kpis as people_kpis
+
+Compute = Callable[..., KpiResult]
+Records = Callable[..., QuerySet[Any]]
+
+
+@dataclass(frozen=True)
+class ComputedIndicator:
+    code: str
+    name: Any
+    definition: Any
+    compute: Compute
+    unit: str = "count"
+    direction: str = "neutral"
+    records: Records | None = None
+    records_capability: Capability = Capability.VIEW_REGISTERS
+    records_are_personal: bool = False
+    app: str = ""
+    order: int = 100
+    public: bool = True
+
+    @property
+    def selector(self) -> str:
+        return f"{self.compute.__module__}.{self.compute.__qualname__}"
+
+    def __call__(self, *, actor: Actor, period: Period) -> KpiResult:
+        return self.compute(actor=actor, period=period)
+
+
+@dataclass(frozen=True)
+class ManualIndicator:
+    code: str
+    name: Any
+    definition: Any
+    source_organisation: str
+    unit: str = "count"
+    direction: str = "neutral"
+    plausible_min: Decimal | None = Decimal(0)
+    plausible_max: Decimal | None = None
+    order: int = 100
+    public: bool = True
+
+
+COMPUTED: dict[str, ComputedIndicator] = {}
+MANUAL: dict[str, ManualIndicator] = {}
+
+
+def register(indicator: ComputedIndicator | ManualIndicator) -> None:
+    registry: dict[str, Any] = COMPUTED if isinstance(indicator, ComputedIndicator) else MANUAL
+    if indicator.code in COMPUTED or indicator.code in MANUAL:
+        raise ValueError(f"indicator {indicator.code} is defined twice")
+    registry[indicator.code] = indicator
+
+
+def computed_for() -> dict[str, ComputedIndicator]:
+    """The computed indicators whose app is installed."""
+    return {code: ind for code, ind in COMPUTED.items() if not ind.app or apps.is_installed(ind.app)}
+
+
+# --- From the registers (foundation) -------------------------------------------------------------
+
+register(
+    ComputedIndicator(
+        code="labour_migrants_living",
+        order=10,
+        name=_("Labour migrants living in the municipality"),
+        definition=_(
+            "People with a labour-migration profile who have a living address in the municipality on the "
+            "last day of the period (BRP and RNI registrations, and stay addresses reported to the "
+            "municipality)."
+        ),
+        compute=people_kpis.labour_migrants_living_here,
+        unit="persons",
+        records=people_kpis.labour_migrants_living_here_records,
+        records_capability=Capability.VIEW_PERSONAL_DATA,
+        records_are_personal=True,
+    )
+)
+register(
+    ComputedIndicator(
+        code="labour_migrants_rni",
+        order=11,
+        name=_("Of whom registered as non-resident (RNI)"),
+        definition=_(
+            "Labour migrants living in the municipality on the last day of the period whose registration is "
+            "in the RNI (non-residents) rather than in the BRP."
+        ),
+        compute=people_kpis.labour_migrants_non_resident,
+        unit="persons",
+    )
+)
+register(
+    ComputedIndicator(
+        code="addresses_over_norm",
+        order=20,
+        direction="lower",
+        name=_("Addresses with more registered people than the floor-area norm allows"),
+        definition=_(
+            "Addresses whose floor area divided by the number of people registered there on the last day "
+            "of the period is below the municipality's norm (12 m² per person by default)."
+        ),
+        compute=people_kpis.addresses_over_norm,
+        unit="addresses",
+    )
+)
+register(
+    ComputedIndicator(
+        code="housing_locations_without_quality_mark",
+        order=30,
+        direction="lower",
+        name=_("Housing locations without a valid quality mark"),
+        definition=_(
+            "Registered housing locations for labour migrants without a valid SNF or AKF quality mark on "
+            "the last day of the period."
+        ),
+        compute=housing_kpis.locations_without_quality_mark,
+        unit="count",
+        records=housing_kpis.locations_without_quality_mark_records,
+    )
+)
+register(
+    ComputedIndicator(
+        code="employer_violations_proven",
+        order=40,
+        name=_("Proven violations by employers"),
+        definition=_(
+            "Violations by employers and temp agencies established as proven, dated in the period (by the "
+            "Labour Authority, the tax office, SNCU or the municipality)."
+        ),
+        compute=employer_kpis.proven_violations,
+        records=employer_kpis.proven_violations_records,
+    )
+)
+register(
+    ComputedIndicator(
+        code="covenant_members",
+        order=41,
+        direction="higher",
+        name=_("Members of the good-employership covenant"),
+        definition=_(
+            "Employers and temp agencies that are a member of the covenant on the last day of the period."
+        ),
+        compute=employer_kpis.covenant_members,
+    )
+)
+
+# --- Entered by hand: figures this system does not hold ------------------------------------------
+
+register(
+    ManualIndicator(
+        code="nla_fines",
+        order=60,
+        source_organisation="Nederlandse Arbeidsinspectie",
+        name=_("Fines imposed by the Labour Authority"),
+        definition=_(
+            "Fines the Netherlands Labour Authority (NLA) imposed in the municipality in the period, as "
+            "reported by the NLA."
+        ),
+        plausible_max=Decimal(5000),
+    )
+)
+register(
+    ManualIndicator(
+        code="homeless_to_work",
+        order=80,
+        direction="higher",
+        source_organisation="Welzijnspartij / Maatschappelijke opvang",
+        name=_("Homeless EU citizens helped to work"),
+        definition=_("Homeless EU citizens who were helped to a job in the period."),
+        plausible_max=Decimal(10000),
+    )
+)
+register(
+    ManualIndicator(
+        code="homeless_returned_home",
+        order=81,
+        direction="higher",
+        source_organisation="Welzijnspartij / Maatschappelijke opvang",
+        name=_("Homeless EU citizens helped to return home"),
+        definition=_(
+            "Homeless EU citizens who were helped to return to their country of origin in the period."
+        ),
+        plausible_max=Decimal(10000),
+    )
+)
+register(
+    ManualIndicator(
+        code="shelter_intake",
+        order=82,
+        source_organisation="Maatschappelijke opvang",
+        name=_("People taken in by the shelter for homeless EU labour migrants"),
+        definition=_(
+            "People who stayed at least one night in the shelter for homeless EU labour migrants in the "
+            "period."
+        ),
+        plausible_max=Decimal(10000),
+    )
+)
+register(
+    ManualIndicator(
+        code="job_fair_informed",
+        order=83,
+        direction="higher",
+        source_organisation="EURES",
+        name=_("Migrants informed at a job fair"),
+        definition=_(
+            "EU labour migrants given information on vacancies and on living and working in the "
+            "Netherlands at an EURES job fair in the period."
+        ),
+        plausible_max=Decimal(100000),
+    )
+)
