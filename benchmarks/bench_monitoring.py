@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import measure, report, use_bench_database  # noqa: E402
+from common import measure, report, use_bench_database
 
 
 def main() -> None:
@@ -59,7 +59,8 @@ def main() -> None:
         f"({stored} values)"
     )
     print(
-        f"report built and rendered to PDF from stored figures: {render_seconds:.2f} s ({len(pdf) // 1024} KB)"
+        f"report built and rendered to PDF from stored figures: {render_seconds:.2f} s "
+        f"({len(pdf) // 1024} KB)"
     )
     total = refresh_seconds + render_seconds
     print(
