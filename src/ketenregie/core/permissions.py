@@ -19,6 +19,12 @@ class Capability(StrEnum):
     IMPORT_REGISTERS = "import_registers"
     VIEW_AUDIT_TRAIL = "view_audit_trail"
     ADMINISTER = "administer"
+    # Information point and portal (issue 6).
+    VIEW_INFOPOINT_LOG = "view_infopoint_log"
+    EDIT_INFOPOINT_LOG = "edit_infopoint_log"
+    MANAGE_INFO_PAGES = "manage_info_pages"
+    HANDLE_SELF_SERVICE_REPORTS = "handle_self_service_reports"
+    VIEW_OVERCROWDING_FLAGS = "view_overcrowding_flags"
 
 
 C = Capability
@@ -35,12 +41,29 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.EDIT_HOUSING,
             C.RECORD_VIOLATIONS,
             C.EDIT_EMPLOYERS,
+            C.VIEW_OVERCROWDING_FLAGS,
         }
     ),
     Role.CIVIL_AFFAIRS: frozenset(
-        {C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE, C.IMPORT_REGISTERS}
+        {
+            C.VIEW_KEY_FIGURES,
+            C.VIEW_REGISTERS,
+            C.VIEW_PERSONAL_DATA,
+            C.EDIT_PEOPLE,
+            C.IMPORT_REGISTERS,
+            C.HANDLE_SELF_SERVICE_REPORTS,
+        }
     ),
-    Role.INFOPOINT: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS}),
+    # The contact log is pseudonymous: the information point sees no names, in the log or the registers.
+    Role.INFOPOINT: frozenset(
+        {
+            C.VIEW_KEY_FIGURES,
+            C.VIEW_REGISTERS,
+            C.VIEW_INFOPOINT_LOG,
+            C.EDIT_INFOPOINT_LOG,
+            C.MANAGE_INFO_PAGES,
+        }
+    ),
     Role.PARTNER: frozenset(),
     Role.PRIVACY_OFFICER: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL}),
     Role.COUNCIL: frozenset({C.VIEW_KEY_FIGURES}),
