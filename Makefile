@@ -52,8 +52,12 @@ schema: install
 schema-check: install
 	$(BIN)/ketenregie makemigrations --check --dry-run
 
+# Two catalogues: the staff application's (Dutch) and the public portal's own, in its ten languages.
+PORTAL_LANGUAGES := nl en pl ro bg lt hu uk pt es
+
 messages: install
 	cd src/ketenregie && ../../$(BIN)/django-admin makemessages -l nl --ignore=migrations --no-obsolete
+	cd src/ketenregie/portal && ../../../$(BIN)/django-admin makemessages $(addprefix -l ,$(PORTAL_LANGUAGES)) --ignore=migrations --no-obsolete
 
 bench: install
 	$(BIN)/python benchmarks/bench_registers.py

@@ -128,3 +128,15 @@ def world(municipality: Municipality) -> World:
         covenant=membership.covenant,
         step=step,
     )
+
+
+@pytest.fixture
+def portal_settings(settings: Any, municipality: Municipality) -> Municipality:
+    """The portal serves Rotterdam; codes go to the outbox; forms may be sent at once; fresh rate limits."""
+    from django.core.cache import cache
+
+    settings.PORTAL_MUNICIPALITY = municipality.code
+    settings.PORTAL_MESSAGE_SENDER = "ketenregie.portal.senders.OutboxSender"
+    settings.PORTAL_MIN_FILL_SECONDS = 0
+    cache.clear()
+    return municipality

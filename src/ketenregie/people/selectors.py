@@ -280,12 +280,10 @@ def person_match(
 
     actor.require(Capability.VIEW_PERSONAL_DATA)
     wanted_given, wanted_surname = normalise_name(given_names), normalise_name(surname)
-    last_word = surname.split()[-1] if surname.split() else surname
+    # Names are compared in Python: 'Wiśniewska' and 'Wisniewska' are one name, which no index knows.
+    # Date of birth and nationality narrow the candidates to a handful first.
     candidates = Person.objects.filter(
-        municipality=actor.municipality,
-        birth_date=birth_date,
-        nationality=nationality,
-        surname__icontains=last_word,
+        municipality=actor.municipality, birth_date=birth_date, nationality=nationality
     ).order_by("pk")
     for person in candidates:
         full_surname = f"{person.surname_prefix} {person.surname}".strip()

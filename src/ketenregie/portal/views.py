@@ -28,7 +28,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from ketenregie.core.imports import ImportRejected, run_import
 from ketenregie.employers.selectors import EmployerFilter, employer_list
-from ketenregie.infopoint.selectors import open_registration_moments, public_activities
+from ketenregie.infopoint.selectors import (
+    digid_helped,
+    open_registration_moments,
+    public_activities,
+    unique_visitors,
+)
 from ketenregie.places.selectors import address_find
 from ketenregie.portal import selectors, services, verification
 from ketenregie.portal.context import Portal, PortalNotConfigured, portal_actor, portal_municipality
@@ -104,6 +109,8 @@ def choose_language(request: HttpRequest) -> HttpResponse:
 @require_GET
 @portal_page
 def home(request: HttpRequest, portal: Portal) -> HttpResponse:
+    last_year = timezone.localdate().year - 1
+    start, end = dt.date(last_year, 1, 1), dt.date(last_year, 12, 31)
     return render(
         request,
         "portal/home.html",
@@ -111,6 +118,10 @@ def home(request: HttpRequest, portal: Portal) -> HttpResponse:
             "portal": portal,
             "pages": selectors.published_pages(actor=portal.actor, language=portal.language),
             "activities": public_activities(actor=portal.actor, on=timezone.localdate()),
+            "last_year": last_year,
+            "visitors": unique_visitors(actor=portal.actor, start=start, end=end),
+            "digid": digid_helped(actor=portal.actor, start=start, end=end),
+            "threshold": selectors.suppression_threshold(actor=portal.actor),
         },
     )
 
@@ -233,8 +244,8 @@ def address_code(request: HttpRequest, portal: Portal) -> HttpResponse:
                     )
             except ValidationError:
                 return render(request, "portal/failed.html", {"portal": portal}, status=409)
+            # The token stays: sending the code again (a double click) now leads to the same answer.
             request.session[ADDRESS_DONE] = report.pk
-            request.session.pop(ADDRESS_TOKEN, None)
             return redirect("portal:address_done", lang=portal.language)
         if result.outcome is verification.Outcome.USED:
             return redirect("portal:address_done", lang=portal.language)
@@ -301,6 +312,14 @@ def address_done(request: HttpRequest, portal: Portal) -> HttpResponse:
     if report is None:
         return _expired_session(request, portal, "portal:address_start")
     flags = set(report.flags)
+    registration = next(
+        (
+            shown.page.slug
+            for shown in selectors.published_pages(actor=portal.actor, language=portal.language)
+            if shown.page.topic == "registration"
+        ),
+        None,
+    )
     return render(
         request,
         "portal/address_done.html",
@@ -310,6 +329,7 @@ def address_done(request: HttpRequest, portal: Portal) -> HttpResponse:
             "to_check": bool(flags - {Flag.NOT_REGISTERED, Flag.CONTACT_REPLACED}),
             "not_registered": Flag.NOT_REGISTERED in flags,
             "date_conflict": Flag.DATE_CONFLICT in flags,
+            "registration_slug": registration,
         },
     )
 
