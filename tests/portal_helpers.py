@@ -61,7 +61,9 @@ def report_address(client: Client, address: Any, lang: str = "en", **overrides: 
     data = address_form(address, **overrides)
     response = client.post(f"/{lang}/address/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    recipient = data["employer_email"] if data["reporter"] == "employer" else (
-        data["email"] if data["channel"] == "email" else data["phone"]
+    recipient = (
+        data["employer_email"]
+        if data["reporter"] == "employer"
+        else (data["email"] if data["channel"] == "email" else data["phone"])
     )
     return client.post(f"/{lang}/address/code/", code_form(last_code(recipient)))

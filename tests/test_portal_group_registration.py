@@ -20,7 +20,9 @@ from tests.portal_helpers import code_form, last_code
 
 pytestmark = pytest.mark.usefixtures("portal_settings")
 
-HEADER = "given_names;surname;birth_date;nationality;postcode;house_number;house_letter;living_since;email;phone"
+HEADER = (
+    "given_names;surname;birth_date;nationality;postcode;house_number;house_letter;living_since;email;phone"
+)
 
 
 @pytest.fixture
@@ -45,7 +47,12 @@ def _verified_employer(lang: str = "en") -> Client:
     client = Client()
     start = client.post(
         f"/{lang}/employers/",
-        {"kvk_number": "24555666", "email": "hr@flexwerk.example", "website": "", "started": new_form_token()},
+        {
+            "kvk_number": "24555666",
+            "email": "hr@flexwerk.example",
+            "website": "",
+            "started": new_form_token(),
+        },
     )
     assert start.status_code == 302, start.content.decode()[:2000]
     done = client.post(f"/{lang}/employers/code/", code_form(last_code("hr@flexwerk.example")))
@@ -71,14 +78,16 @@ def _upload(client: Client, moment: Any, rows: list[str], lang: str = "en") -> s
 
 def test_an_unknown_kvk_number_is_refused(setting: dict[str, Any]) -> None:
     response = Client().post(
-        "/en/employers/", {"kvk_number": "24000001", "email": "x@example.com", "website": "", "started": new_form_token()}
+        "/en/employers/",
+        {"kvk_number": "24000001", "email": "x@example.com", "website": "", "started": new_form_token()},
     )
     assert "We do not know this KvK number." in response.content.decode()
 
 
 def test_the_list_page_needs_a_verified_employer(setting: dict[str, Any]) -> None:
     response = Client().get("/en/employers/list/")
-    assert response.status_code == 302 and response["Location"] == "/en/employers/"
+    assert response.status_code == 302
+    assert response["Location"] == "/en/employers/"
 
 
 def test_a_clean_list_is_recorded_for_the_registration_moment(setting: dict[str, Any]) -> None:
@@ -138,7 +147,8 @@ def test_a_file_with_wrong_columns_is_refused_in_the_chosen_language(setting: di
     )
     body = response.content.decode()
     assert "given_names" in body
-    assert "Missing columns" not in body and "Ontbrekende kolommen" not in body
+    assert "Missing columns" not in body
+    assert "Ontbrekende kolommen" not in body
     assert not SelfServiceReport.objects.exists()
 
 

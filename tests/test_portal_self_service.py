@@ -4,11 +4,9 @@ details, verified by a one-time code; the register keeps the history and flags w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from ketenregie.core.models import Municipality
 from ketenregie.people.models import LabourMigrant, Person, RegistrationStatus, Residence, ResidenceSource
@@ -37,11 +35,17 @@ def test_a_new_migrant_is_registered_at_the_address_and_flagged_for_civil_affair
     assert person.email == "agnieszka@example.com"
     assert LabourMigrant.objects.filter(person=person, country_of_origin="PL").exists()
     residence = Residence.objects.get(person=person)
-    assert (residence.address, residence.source, residence.ends_on) == (home, ResidenceSource.SELF_SERVICE, None)
-    assert report.flags == ["not_registered"] and report.review_status == "open"
+    assert (residence.address, residence.source, residence.ends_on) == (
+        home,
+        ResidenceSource.SELF_SERVICE,
+        None,
+    )
+    assert report.flags == ["not_registered"]
+    assert report.review_status == "open"
     assert not report.for_enforcement
     page = client.get("/en/address/done/").content.decode()
-    assert report.reference in page and "Thank you. We have recorded your address." in page
+    assert report.reference in page
+    assert "Thank you. We have recorded your address." in page
 
 
 def test_a_known_person_is_matched_and_their_history_kept(municipality: Municipality, home: Any) -> None:
@@ -58,10 +62,12 @@ def test_a_known_person_is_matched_and_their_history_kept(municipality: Municipa
     report_address(visitor(), home, phone="+48 601 234 567")
     assert Person.objects.count() == 1
     report = SelfServiceReport.objects.get()
-    assert report.person == person and not report.person_created
+    assert report.person == person
+    assert not report.person_created
     earlier.refresh_from_db()
     new = Residence.objects.get(person=person, ends_on__isnull=True)
-    assert earlier.ends_on == new.starts_on and new.address == home
+    assert earlier.ends_on == new.starts_on
+    assert new.address == home
     person.refresh_from_db()
     assert (person.email, person.phone) == ("agnieszka@example.com", "+48 601 234 567")
     assert (report.previous_email, report.previous_phone) == ("old@example.com", "+48600000000")
@@ -75,17 +81,25 @@ def test_reporting_the_same_address_again_adds_no_residence(municipality: Munici
     assert SelfServiceReport.objects.count() == 2
     assert Residence.objects.count() == 1
     second = SelfServiceReport.objects.order_by("-pk").first()
-    assert second is not None and not second.address_changed and second.residence is None
+    assert second is not None
+    assert not second.address_changed
+    assert second.residence is None
 
 
-def test_a_date_before_the_current_registration_is_recorded_but_flagged(municipality: Municipality, home: Any) -> None:
+def test_a_date_before_the_current_registration_is_recorded_but_flagged(
+    municipality: Municipality, home: Any
+) -> None:
     person = f.PersonFactory(
-        municipality=municipality, given_names="Agnieszka", surname="Wiśniewska", birth_date=dt.date(1991, 3, 4)
+        municipality=municipality,
+        given_names="Agnieszka",
+        surname="Wiśniewska",
+        birth_date=dt.date(1991, 3, 4),
     )
     current = f.ResidenceFactory(municipality=municipality, person=person, starts_on=dt.date.today())
     report_address(visitor(), home, starts_on=(dt.date.today() - dt.timedelta(days=10)).isoformat())
     report = SelfServiceReport.objects.get()
-    assert "date_conflict" in report.flags and report.residence is None
+    assert "date_conflict" in report.flags
+    assert report.residence is None
     current.refresh_from_db()
     assert current.ends_on is None
 
@@ -96,8 +110,10 @@ def test_overcrowding_is_recorded_and_flagged_for_enforcement(municipality: Muni
         f.ResidenceFactory(municipality=municipality, address=small)
     report_address(visitor(), small)
     report = SelfServiceReport.objects.get()
-    assert report.registered_after == 3 and report.max_by_norm == 2
-    assert "over_norm" in report.flags and report.for_enforcement
+    assert report.registered_after == 3
+    assert report.max_by_norm == 2
+    assert "over_norm" in report.flags
+    assert report.for_enforcement
     assert Residence.objects.filter(address=small, person=report.person).exists()
 
 
@@ -107,12 +123,17 @@ def test_a_non_residential_address_is_recorded_and_flagged(municipality: Municip
     )
     report_address(visitor(), shed)
     report = SelfServiceReport.objects.get()
-    assert "non_residential" in report.flags and report.for_enforcement
+    assert "non_residential" in report.flags
+    assert report.for_enforcement
 
 
 def test_a_housing_location_over_its_capacity_is_flagged(municipality: Municipality) -> None:
     lodging = f.AddressFactory(
-        municipality=municipality, postcode="3083AE", house_number=1, floor_area_m2=2000, use_purposes=["logiesfunctie"]
+        municipality=municipality,
+        postcode="3083AE",
+        house_number=1,
+        floor_area_m2=2000,
+        use_purposes=["logiesfunctie"],
     )
     location = f.HousingLocationFactory(municipality=municipality, capacity_persons=2)
     location.addresses.add(lodging)
@@ -121,7 +142,8 @@ def test_a_housing_location_over_its_capacity_is_flagged(municipality: Municipal
     report_address(visitor(), lodging)
     report = SelfServiceReport.objects.get()
     assert (report.location_registered, report.location_capacity) == (3, 2)
-    assert report.flags[0] == "over_capacity" and report.for_enforcement
+    assert report.flags[0] == "over_capacity"
+    assert report.for_enforcement
 
 
 def test_an_employer_reports_for_a_worker_only_with_consent(home: Any) -> None:
@@ -139,7 +161,9 @@ def test_an_employer_reports_for_a_worker_only_with_consent(home: Any) -> None:
     assert not PendingVerification.objects.exists()
     report_address(client, home, consent="on", **employer)
     report = SelfServiceReport.objects.get()
-    assert report.reporter == "employer" and report.consent_recorded and report.employer_kvk == "24123456"
+    assert report.reporter == "employer"
+    assert report.consent_recorded
+    assert report.employer_kvk == "24123456"
     assert Residence.objects.get(person=report.person).source == ResidenceSource.EMPLOYER
     assert OutboxMessage.objects.get().recipient == "hr@flex.example"
 
@@ -148,7 +172,8 @@ def test_the_code_can_go_by_sms(home: Any) -> None:
     report_address(visitor(), home, channel="sms", email="", phone="+48601234567")
     assert SelfServiceReport.objects.get().verified_by == "sms"
     message = OutboxMessage.objects.get()
-    assert message.channel == "sms" and len(message.body) < 160
+    assert message.channel == "sms"
+    assert len(message.body) < 160
 
 
 def test_an_unknown_address_is_refused_in_the_chosen_language(home: Any) -> None:
@@ -156,7 +181,8 @@ def test_an_unknown_address_is_refused_in_the_chosen_language(home: Any) -> None
     assert response.status_code == 200
     assert 'lang="pl"' in response.content.decode()
     assert "Nie możemy znaleźć tego adresu" in response.content.decode()
-    assert not PendingVerification.objects.exists() and not OutboxMessage.objects.exists()
+    assert not PendingVerification.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -169,7 +195,9 @@ def test_an_unknown_address_is_refused_in_the_chosen_language(home: Any) -> None
         ("email", "not-an-address", "This is not a valid e-mail address."),
     ],
 )
-def test_impossible_input_gets_a_clear_message_and_saves_nothing(home: Any, field: str, value: str, message: str) -> None:
+def test_impossible_input_gets_a_clear_message_and_saves_nothing(
+    home: Any, field: str, value: str, message: str
+) -> None:
     response = visitor().post("/en/address/", address_form(home, **{field: value}))
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -204,7 +232,8 @@ def test_an_expired_code_is_refused_and_nothing_is_saved(home: Any) -> None:
     PendingVerification.objects.update(code_expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     response = client.post("/en/address/code/", code_form(code))
     assert "This code has expired. Ask for a new code below." in response.content.decode()
-    assert not SelfServiceReport.objects.exists() and not Person.objects.exists()
+    assert not SelfServiceReport.objects.exists()
+    assert not Person.objects.exists()
 
 
 def test_the_code_is_stored_hashed_and_the_data_removed_once_used(home: Any) -> None:
@@ -212,10 +241,12 @@ def test_the_code_is_stored_hashed_and_the_data_removed_once_used(home: Any) -> 
     client.post("/en/address/", address_form(home))
     pending = PendingVerification.objects.get()
     code = last_code("agnieszka@example.com")
-    assert code not in pending.code_hash and pending.payload["surname"] == "Wiśniewska"
+    assert code not in pending.code_hash
+    assert pending.payload["surname"] == "Wiśniewska"
     client.post("/en/address/code/", code_form(code))
     pending.refresh_from_db()
-    assert pending.payload == {} and pending.consumed_at is not None
+    assert pending.payload == {}
+    assert pending.consumed_at is not None
 
 
 def test_sending_the_right_code_twice_records_one_update(home: Any) -> None:
@@ -225,20 +256,26 @@ def test_sending_the_right_code_twice_records_one_update(home: Any) -> None:
     first = client.post("/en/address/code/", code_form(code))
     second = client.post("/en/address/code/", code_form(code))
     assert first["Location"] == second["Location"] == "/en/address/done/"
-    assert SelfServiceReport.objects.count() == 1 and Residence.objects.count() == 1
+    assert SelfServiceReport.objects.count() == 1
+    assert Residence.objects.count() == 1
 
 
 def test_no_personal_data_appears_in_any_url(home: Any) -> None:
     client = visitor()
     locations = [client.post("/en/address/", address_form(home))["Location"]]
-    locations.append(client.post("/en/address/code/", code_form(last_code("agnieszka@example.com")))["Location"])
+    locations.append(
+        client.post("/en/address/code/", code_form(last_code("agnieszka@example.com")))["Location"]
+    )
     for location in locations:
-        assert "agnieszka" not in location.lower() and "3083" not in location and "1991" not in location
+        assert "agnieszka" not in location.lower()
+        assert "3083" not in location
+        assert "1991" not in location
 
 
 def test_the_code_page_without_a_submission_sends_the_visitor_to_the_form() -> None:
     response = visitor().get("/en/address/code/")
-    assert response.status_code == 302 and response["Location"] == "/en/address/"
+    assert response.status_code == 302
+    assert response["Location"] == "/en/address/"
 
 
 def test_a_filled_in_honeypot_is_refused(home: Any) -> None:
@@ -261,11 +298,15 @@ def test_a_forged_fill_time_token_is_refused(home: Any) -> None:
 
 def test_too_many_forms_from_one_client_get_a_friendly_429(home: Any) -> None:
     client = visitor()
-    statuses = [client.post("/bg/address/", address_form(home, email=f"a{i}@example.com")).status_code for i in range(11)]
+    statuses = [
+        client.post("/bg/address/", address_form(home, email=f"a{i}@example.com")).status_code
+        for i in range(11)
+    ]
     assert statuses[:10] == [302] * 10
     assert statuses[10] == 429
     page = client.post("/bg/address/", address_form(home))
-    assert page.status_code == 429 and int(page["Retry-After"]) > 0
+    assert page.status_code == 429
+    assert int(page["Retry-After"]) > 0
     assert 'lang="bg"' in page.content.decode()
 
 
@@ -298,5 +339,3 @@ def test_two_portal_forms_for_one_new_person_create_one_person(home: Any, munici
     address_update_apply(actor=actor, update=update, verified_by="email")
     assert Person.objects.filter(surname="Popescu").count() == 1
     assert SelfServiceReport.objects.filter(person__surname="Popescu").count() == 2
-
-
