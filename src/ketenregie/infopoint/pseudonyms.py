@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -27,7 +28,16 @@ def _salt(municipality: Municipality) -> str:
     return salt.salt
 
 
-def visitor_key(*, municipality: Municipality, name: str, birth_date: dt.date) -> str:
+def key_maker(municipality: Municipality) -> Callable[[str, dt.date], str]:
+    """A function giving visitor keys for one municipality (reads its salt once: for bulk use)."""
     key = f"{settings.PSEUDONYM_SECRET}:{_salt(municipality)}".encode()
-    message = f"{normalise_name(name)}|{birth_date.isoformat()}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    def make(name: str, birth_date: dt.date) -> str:
+        message = f"{normalise_name(name)}|{birth_date.isoformat()}".encode()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    return make
+
+
+def visitor_key(*, municipality: Municipality, name: str, birth_date: dt.date) -> str:
+    return key_maker(municipality)(name, birth_date)
