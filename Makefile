@@ -61,6 +61,7 @@ messages: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_registers.py
+	$(BIN)/python benchmarks/bench_portal_load.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -122,7 +122,7 @@ def labour_migrant_ensure(
         country_of_origin=country_of_origin,
         arrival_date=arrival_date,
     )
-    migrant.full_clean()
-    migrant.save()
+    migrant.full_clean(validate_unique=False)  # the lookup above is the uniqueness check
+    migrant.save(force_insert=True)
     audit.record_change(actor, instance=migrant, action=AuditAction.CREATE)
     return migrant

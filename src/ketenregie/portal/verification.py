@@ -66,6 +66,7 @@ def _send(pending: PendingVerification, code: str) -> None:
     )
 
 
+@transaction.atomic
 def start(
     *,
     municipality: Municipality,
