@@ -53,16 +53,17 @@ schema-check: install
 	$(BIN)/ketenregie makemigrations --check --dry-run
 
 PUBLIC_LANGUAGES := nl en pl ro bg lt hu uk pt es
-PUBLIC_APPS := dashboard
+PUBLIC_APPS := dashboard portal
 
 # The staff catalogue (Dutch) lives in src/ketenregie/locale; each public app keeps its own catalogue
 # in all public languages.
 messages: install
 	cd src/ketenregie && ../../$(BIN)/django-admin makemessages -l nl --ignore=migrations $(foreach app,$(PUBLIC_APPS),--ignore=$(app)/*) --no-obsolete
-	for app in $(PUBLIC_APPS); do (cd src/ketenregie/$$app && ../../../$(BIN)/django-admin makemessages $(foreach lang,$(PUBLIC_LANGUAGES),-l $(lang)) --no-obsolete); done
+	for app in $(PUBLIC_APPS); do (cd src/ketenregie/$$app && ../../../$(BIN)/django-admin makemessages $(foreach lang,$(PUBLIC_LANGUAGES),-l $(lang)) --ignore=migrations --no-obsolete); done
 
 bench: install
 	$(BIN)/python benchmarks/bench_registers.py
+	$(BIN)/python benchmarks/bench_portal_load.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -94,6 +94,11 @@ class World:
     location: Any
     covenant: Any
     step: Any
+    # Information point and portal (issue 6).
+    contact: Any = None
+    activity: Any = None
+    info_page: Any = None
+    report: Any = None
 
 
 @pytest.fixture
@@ -122,6 +127,31 @@ def world(municipality: Municipality) -> World:
         kind=EscalationStepKind.TALK,
         started_on=dt.date(2025, 6, 2),
     )
+    from ketenregie.infopoint.models import Contact
+    from ketenregie.portal.models import SelfServiceReport
+
+    point = f.InformationPointFactory(municipality=municipality)
+    contact = Contact.objects.create(
+        municipality=municipality,
+        point=point,
+        contacted_on=dt.date(2025, 3, 3),
+        channel="desk",
+        language="pl",
+    )
+    info_page = f.InfoPageTranslationFactory(page__municipality=municipality).page
+    report = SelfServiceReport.objects.create(
+        municipality=municipality,
+        reference="WORLD00001",
+        reporter="self",
+        language="pl",
+        verified_by="email",
+        person=person,
+        address=address,
+        starts_on=dt.date(2025, 3, 1),
+        flags=["over_norm"],
+        for_enforcement=True,
+        review_status="open",
+    )
     return World(
         address=address,
         person=person,
@@ -129,4 +159,20 @@ def world(municipality: Municipality) -> World:
         location=location,
         covenant=membership.covenant,
         step=step,
+        contact=contact,
+        activity=f.ActivityFactory(municipality=municipality),
+        info_page=info_page,
+        report=report,
     )
+
+
+@pytest.fixture
+def portal_settings(settings: Any, municipality: Municipality) -> Municipality:
+    """The portal serves Rotterdam; codes go to the outbox; forms may be sent at once; fresh rate limits."""
+    from django.core.cache import cache
+
+    settings.PORTAL_MUNICIPALITY = municipality.code
+    settings.PORTAL_MESSAGE_SENDER = "ketenregie.portal.senders.OutboxSender"
+    settings.PORTAL_MIN_FILL_SECONDS = 0
+    cache.clear()
+    return municipality

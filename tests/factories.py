@@ -268,3 +268,55 @@ class HousingPermitFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: f"LOG-{n:05d}")
     status = PermitStatus.GRANTED
     valid_from = dt.date(2025, 2, 1)
+
+
+# Information point and portal (issue 6).
+
+from ketenregie.infopoint.models import Activity, ActivityKind, ActivityStatus, InformationPoint  # noqa: E402
+from ketenregie.portal.models import InfoPage, InfoPageTranslation  # noqa: E402
+
+
+class InformationPointFactory(DjangoModelFactory):
+    class Meta:
+        model = InformationPoint
+        django_get_or_create = ("municipality", "name")
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = "Informatiepunt Zuid"
+    address = "Voorbeeldstraat 1, Rotterdam"
+
+
+class ActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = ActivityKind.INFORMATION_MEETING
+    title = factory.Sequence(lambda n: f"Informatiebijeenkomst {n}")
+    held_on = dt.date(2024, 5, 14)
+    status = ActivityStatus.HELD
+    attendance = 20
+    location = "Wijkgebouw Carnisse"
+
+
+class InfoPageFactory(DjangoModelFactory):
+    class Meta:
+        model = InfoPage
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    topic = "registration"
+    position = factory.Sequence(lambda n: n)
+
+
+class InfoPageTranslationFactory(DjangoModelFactory):
+    class Meta:
+        model = InfoPageTranslation
+
+    page = factory.SubFactory(InfoPageFactory)
+    municipality = factory.SelfAttribute("page.municipality")
+    language = "nl"
+    title = factory.Sequence(lambda n: f"Titel {n}")
+    summary = "Korte samenvatting."
+    body = "## Kop\n\nTekst met een [link](https://www.rijksoverheid.nl)."
+    source_version = 1

@@ -101,3 +101,40 @@ def test_bad_seed_arguments_are_refused(db: None) -> None:
         call_command("seed", "--profile", "rotterdam", "--scale", "0", stdout=StringIO())
     with pytest.raises(CommandError, match="reference-date"):
         call_command("seed", "--profile", "rotterdam", "--reference-date", "gisteren", stdout=StringIO())
+
+
+def test_the_information_point_is_calibrated_on_rotterdam_2024(rotterdam: Municipality) -> None:
+    import datetime as dt
+
+    from ketenregie.core.actor import Actor
+    from ketenregie.infopoint import selectors
+
+    actor = Actor.system(rotterdam, name="test")
+    start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    # Scale 0.01 of 715 visitors, 224 helped to DigiD, 596 + 491 course participants; at least one
+    # meeting and one group registration moment.
+    assert selectors.unique_visitors(actor=actor, start=start, end=end) == 7
+    assert selectors.digid_helped(actor=actor, start=start, end=end) == 2
+    participants = selectors.course_participants(actor=actor, start=start, end=end)
+    assert (participants.formal, participants.non_formal) == (6, 5)
+    assert selectors.meetings_held(actor=actor, start=start, end=end) >= 1
+    assert selectors.group_registration_moments(actor=actor, start=start, end=end) >= 1
+
+
+def test_the_demo_portal_has_pages_with_missing_and_outdated_translations(rotterdam: Municipality) -> None:
+    from ketenregie.core.actor import Actor
+    from ketenregie.portal import selectors
+    from ketenregie.portal.models import SelfServiceReport
+
+    actor = Actor.system(rotterdam, name="test")
+    states = {row.page.slug: dict(row.states) for row in selectors.page_overview(actor=actor)}
+    assert set(states) >= {"registration", "digid", "housing", "work", "health-insurance", "help"}
+    assert states["digid"]["pl"] == "outdated"
+    assert states["housing"]["ro"] == "outdated"
+    assert states["work"]["bg"] == "missing"
+    assert states["work"]["lt"] == "missing"
+    assert states["registration"]["en"] == "current"
+    reports = SelfServiceReport.objects.filter(municipality=rotterdam)
+    assert reports.count() >= 8
+    assert reports.filter(for_enforcement=True).exists()
+    assert reports.filter(review_status="open").exists()

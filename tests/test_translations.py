@@ -13,7 +13,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "ketenregie"
 # The staff application is Dutch; public apps keep their own catalogue in every public language.
-PUBLIC_APPS = ("dashboard",)
+PUBLIC_APPS = ("dashboard", "portal")
 PUBLIC_LANGUAGES = ("nl", "en", "pl", "ro", "bg", "lt", "hu", "uk", "pt", "es")
 STAFF_CATALOGUE = PACKAGE / "locale/nl/LC_MESSAGES/django.po"
 CATALOGUES = [STAFF_CATALOGUE] + [
@@ -72,6 +72,41 @@ def test_each_public_catalogue_holds_every_string_of_its_app(app: str, tmp_path:
         assert not fresh - committed, (
             f"run `make messages` and translate ({lang}): {sorted(fresh - committed)[:5]}"
         )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in CATALOGUES if p != STAFF_CATALOGUE and p.parts[-3] != "en"],
+    ids=[f"{p.parts[-5]}-{p.parts[-3]}" for p in CATALOGUES if p != STAFF_CATALOGUE and p.parts[-3] != "en"],
+)
+def test_public_translations_keep_their_placeholders(path: Path) -> None:
+    import re
+
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    for entry in polib.pofile(str(path)):
+        if entry.msgid_plural:
+            for form in entry.msgstr_plural.values():
+                assert set(placeholder.findall(form)) <= set(placeholder.findall(entry.msgid_plural)), form
+        else:
+            assert set(placeholder.findall(entry.msgstr)) == set(placeholder.findall(entry.msgid)), entry.msgid
+            if len(entry.msgid) > 25:
+                assert entry.msgstr != entry.msgid, f"{path}: copied, not translated: {entry.msgid}"
+
+
+@pytest.mark.parametrize("language", ["pl", "ro", "bg", "lt", "hu", "uk", "pt", "es"])
+def test_the_file_messages_of_an_import_reach_the_portal_in_its_language(language: str) -> None:
+    """core.imports speaks through the staff catalogue (Dutch only); the portal's catalogue carries its
+    file-level messages too, so an employer's upload is refused in the employer's language."""
+    from django.utils import translation
+
+    from ketenregie.core.imports import read_csv
+
+    with translation.override(language):
+        _rows, errors = read_csv(b"name\nx\n", required=["given_names"], optional=[])
+    messages = " ".join(error.message for error in errors)
+    assert "given_names" in messages
+    assert "Missing columns" not in messages
+    assert "Ontbrekende kolommen" not in messages
 
 
 def test_the_staff_application_speaks_dutch_unless_english_is_chosen(personas: dict[str, object]) -> None:

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "ketenregie.people",
     "ketenregie.employers",
     "ketenregie.housing",
+    "ketenregie.infopoint",
+    "ketenregie.portal",
     "ketenregie.api",
     "ketenregie.web",
     "ketenregie.monitoring",
@@ -181,9 +183,23 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-# The public pages (portal, dashboard) speak the languages of the labour migrants who live here.
-PUBLIC_LANGUAGES = ["nl", "en", "pl", "ro", "bg", "lt", "hu", "uk", "pt", "es"]
+# Every language the product speaks: the public portal offers all of them (its strings live in the portal
+# app's own catalogue); the staff application stays Dutch first and offers only STAFF_LANGUAGES.
+LANGUAGES = [
+    ("nl", _("Dutch")),
+    ("en", _("English")),
+    ("pl", _("Polish")),
+    ("ro", _("Romanian")),
+    ("bg", _("Bulgarian")),
+    ("lt", _("Lithuanian")),
+    ("hu", _("Hungarian")),
+    ("uk", _("Ukrainian")),
+    ("pt", _("Portuguese")),
+    ("es", _("Spanish")),
+]
+STAFF_LANGUAGES = ("nl", "en")
+# The public pages (portal, dashboard) speak all of them.
+PUBLIC_LANGUAGES = [code for code, _name in LANGUAGES]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
@@ -263,3 +279,23 @@ LOGGING = {
 # Only the demo and seed commands use this password, for the demo accounts.
 DEMO_PASSWORD = "demo"  # noqa: S105  (the documented demo password, refused in production)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+
+# The public portal (see src/ketenregie/portal). It serves one municipality: the one with this CBS code,
+# or, when empty, the only municipality in the database.
+PORTAL_MUNICIPALITY = env_str("PORTAL_MUNICIPALITY", "")
+# Where one-time codes go: a dotted path to a class with send(message). The console sender prints them
+# (development); the outbox sender stores them in a table (demo, tests, benchmarks). Neither uses a network.
+PORTAL_MESSAGE_SENDER = env_str("PORTAL_MESSAGE_SENDER", "ketenregie.portal.senders.ConsoleSender")
+PORTAL_CODE_MINUTES = env_int("PORTAL_CODE_MINUTES", 15, minimum=1)
+PORTAL_CODE_ATTEMPTS = env_int("PORTAL_CODE_ATTEMPTS", 5, minimum=1)
+# Bot protection: a form sent back sooner than this after it was shown is refused.
+PORTAL_MIN_FILL_SECONDS = env_int("PORTAL_MIN_FILL_SECONDS", 3, minimum=0)
+# Multiplies every public rate limit (the load benchmark raises it: all its clients share one address).
+PORTAL_RATE_LIMIT_FACTOR = env_int("PORTAL_RATE_LIMIT_FACTOR", 1, minimum=1)
+PORTAL_PHOTO_MAX_BYTES = env_int("PORTAL_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+PORTAL_GROUP_UPLOAD_MAX_BYTES = env_int("PORTAL_GROUP_UPLOAD_MAX_BYTES", 1024 * 1024, minimum=1024)
+# The key for pseudonymous visitor keys at the information point (a keyed HMAC of name and date of birth,
+# with a random salt per municipality). Rotating it makes earlier keys uncountable: set it once.
+PSEUDONYM_SECRET = env_str("PSEUDONYM_SECRET", "") or SECRET_KEY
+# A form whose CSRF token expired gets a page in the visitor's language instead of Django's technical one.
+CSRF_FAILURE_VIEW = "ketenregie.portal.views.csrf_failure"

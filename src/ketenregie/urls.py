@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 
 from ketenregie.core.admin import site as admin_site
+from ketenregie.portal import views as portal_views
 from ketenregie.web import views as web_views
 
 app_patterns = [
@@ -10,6 +10,8 @@ app_patterns = [
     path("people/", include("ketenregie.people.urls")),
     path("employers/", include("ketenregie.employers.urls")),
     path("housing/", include("ketenregie.housing.urls")),
+    path("infopoint/", include("ketenregie.infopoint.urls")),
+    path("portal/", include("ketenregie.infopoint.portal_urls")),
     path("audit/", include("ketenregie.core.urls")),
     path("beheer/", admin_site.urls),
     path("monitoring/", include("ketenregie.monitoring.urls")),
@@ -21,9 +23,11 @@ urlpatterns = [
     path("api/v1/", include("ketenregie.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     re_path(r"^(?P<lang>nl|en|pl|ro|bg|lt|hu|uk|pt|es)/dashboard/", include("ketenregie.dashboard.urls")),
-    path("", RedirectView.as_view(pattern_name="web:home", permanent=False)),
+    # The public portal: /{lang}/…; / sends the visitor to their language.
+    path("", portal_views.choose_language, name="portal_root"),
+    path("", include("ketenregie.portal.urls")),
 ]
 
 handler403 = "ketenregie.web.views.permission_denied"
-handler404 = "ketenregie.web.views.not_found"
+handler404 = "ketenregie.portal.views.not_found"
 handler500 = "ketenregie.web.views.server_error"

@@ -77,3 +77,27 @@ def test_the_login_page_and_its_errors_are_accessible(page: Any, live_server: An
     page.fill("#id_password", "wrong")
     page.click("button[type=submit]")
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("username", "paths"),
+    [
+        ("infopoint", ["/app/infopoint/contacts/", "/app/infopoint/activities/", "/app/portal/pages/"]),
+        ("civil_affairs", ["/app/portal/reports/"]),
+    ],
+)
+def test_the_information_point_and_portal_staff_pages_are_accessible(
+    page: Any, live_server: Any, personas: dict[str, Any], world: Any, username: str, paths: list[str]
+) -> None:
+    login(page, live_server, username)
+    for path in paths:
+        page.goto(live_server.url + path)
+        assert axe_violations(page) == [], path
+    if username == "infopoint":
+        page.goto(f"{live_server.url}/app/portal/pages/{world.info_page.pk}/pl/")
+        assert axe_violations(page) == []
+        page.goto(f"{live_server.url}/app/infopoint/contacts/new/")
+        assert axe_violations(page) == []
+    else:
+        page.goto(f"{live_server.url}/app/portal/reports/{world.report.pk}/")
+        assert axe_violations(page) == []

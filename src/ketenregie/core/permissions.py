@@ -21,6 +21,12 @@ class Capability(StrEnum):
     ADMINISTER = "administer"
     VIEW_MONITORING = "view_monitoring"
     EDIT_MONITORING = "edit_monitoring"
+    # Information point and portal (issue 6).
+    VIEW_INFOPOINT_LOG = "view_infopoint_log"
+    EDIT_INFOPOINT_LOG = "edit_infopoint_log"
+    MANAGE_INFO_PAGES = "manage_info_pages"
+    HANDLE_SELF_SERVICE_REPORTS = "handle_self_service_reports"
+    VIEW_OVERCROWDING_FLAGS = "view_overcrowding_flags"
 
 
 C = Capability
@@ -40,6 +46,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.RECORD_VIOLATIONS,
             C.EDIT_EMPLOYERS,
             C.VIEW_MONITORING,
+            C.VIEW_OVERCROWDING_FLAGS,
         }
     ),
     Role.CIVIL_AFFAIRS: frozenset(
@@ -50,9 +57,20 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.EDIT_PEOPLE,
             C.IMPORT_REGISTERS,
             C.VIEW_MONITORING,
+            C.HANDLE_SELF_SERVICE_REPORTS,
         }
     ),
-    Role.INFOPOINT: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.VIEW_MONITORING}),
+    # The contact log is pseudonymous: the information point sees no names, in the log or the registers.
+    Role.INFOPOINT: frozenset(
+        {
+            C.VIEW_KEY_FIGURES,
+            C.VIEW_REGISTERS,
+            C.VIEW_INFOPOINT_LOG,
+            C.EDIT_INFOPOINT_LOG,
+            C.MANAGE_INFO_PAGES,
+            C.VIEW_MONITORING,
+        }
+    ),
     Role.PARTNER: frozenset(),
     Role.PRIVACY_OFFICER: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL, C.VIEW_MONITORING}),
     Role.COUNCIL: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_MONITORING}),

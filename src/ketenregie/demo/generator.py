@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ketenregie.core.models import Municipality, Norms, TenantModel
-from ketenregie.demo import gen_monitoring, gen_people, gen_places, gen_work
+from ketenregie.demo import gen_infopoint, gen_monitoring, gen_people, gen_places, gen_portal, gen_work
 from ketenregie.demo.accounts import ensure_organisations
 from ketenregie.demo.context import GenerationContext
 from ketenregie.demo.models import SeedRun
@@ -97,16 +97,19 @@ def seed_municipality(
             ("residents", lambda: gen_people.build_natives(ctx)),
         ]
         for index, (label, step) in enumerate(steps, start=1):
-            progress(f"[{index}/8] {label}")
+            progress(f"[{index}/9] {label}")
             step()
-        progress("[5/8] employers and violations")
+        progress("[5/9] employers and violations")
         workforce = gen_work.build_employers(ctx)
-        progress("[6/8] housing locations")
+        progress("[6/9] housing locations")
         providers = gen_work.build_housing(ctx, workforce)
-        progress("[7/8] employments and covenant")
+        progress("[7/9] employments and covenant")
         gen_work.build_employments(ctx, workforce, providers)
         gen_work.build_covenant(ctx, workforce)
-        progress("[8/8] monitoring")
+        progress("[8/9] information point and portal")
+        gen_infopoint.build_infopoint(ctx)
+        gen_portal.build_portal(ctx)
+        progress("[9/9] monitoring")
         gen_monitoring.build_monitoring(ctx)
         run.finished_at = timezone.now()
         run.counts = {

@@ -263,3 +263,52 @@ def people_key_figures(*, actor: Actor) -> PeopleKeyFigures:
         labour_migrants=migrants.count(),
         labour_migrants_by_nationality=by_nationality,
     )
+
+
+# Used by the portal's self-service (issue 6).
+
+
+def person_match(
+    *, actor: Actor, given_names: str, surname: str, birth_date: dt.date, nationality: str
+) -> Person | None:
+    """The person with this name, date of birth and nationality, ignoring case, accents and spaces.
+
+    The full surname is compared with prefix and surname together ('van Dijk'). When several match,
+    the oldest record wins. Nothing is audited: the caller (self-service) does not show the person.
+    """
+    from ketenregie.core.text import normalise_name
+
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    wanted_given, wanted_surname = normalise_name(given_names), normalise_name(surname)
+    # Names are compared in Python: 'Wiśniewska' and 'Wisniewska' are one name, which no index knows.
+    # Date of birth and nationality narrow the candidates to a handful first.
+    candidates = Person.objects.filter(
+        municipality=actor.municipality, birth_date=birth_date, nationality=nationality
+    ).order_by("pk")
+    for person in candidates:
+        full_surname = f"{person.surname_prefix} {person.surname}".strip()
+        same_given = normalise_name(person.given_names) == wanted_given
+        if same_given and normalise_name(full_surname) == wanted_surname:
+            return person
+    return None
+
+
+def current_residence(*, actor: Actor, person: Person) -> Residence | None:
+    """The person's open living address (no end date), if any."""
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    return (
+        Residence.objects.filter(
+            person=person,
+            municipality=actor.municipality,
+            address_function=AddressFunction.LIVING,
+            ends_on__isnull=True,
+        )
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+
+
+def registered_count(*, actor: Actor, address: Address, on: dt.date) -> int:
+    """How many people have ``address`` as their living address on ``on`` (a count, not audited)."""
+    actor.require(Capability.VIEW_REGISTERS)
+    return Residence.objects.filter(living_on(on), address=address, municipality=actor.municipality).count()

@@ -17,6 +17,7 @@ from ketenregie.core.permissions import Capability
 from ketenregie.core.services import create_audited, ensure_same_municipality, update_versioned
 from ketenregie.people.models import (
     AddressFunction,
+    LabourMigrant,
     Person,
     Residence,
     ResidenceSource,
@@ -103,3 +104,25 @@ def residence_start(
     residence.save()
     audit.record_change(actor, instance=residence, action=AuditAction.CREATE)
     return residence
+
+
+@transaction.atomic
+def labour_migrant_ensure(
+    *, actor: Actor, person: Person, country_of_origin: str, arrival_date: dt.date | None = None
+) -> LabourMigrant:
+    """Give a person a labour-migrant profile if they have none yet (used by the portal's self-service)."""
+    actor.require(Capability.EDIT_PEOPLE)
+    ensure_same_municipality(actor, person)
+    existing = LabourMigrant.objects.filter(person=person).first()
+    if existing is not None:
+        return existing
+    migrant = LabourMigrant(
+        municipality=actor.municipality,
+        person=person,
+        country_of_origin=country_of_origin,
+        arrival_date=arrival_date,
+    )
+    migrant.full_clean(validate_unique=False)  # the lookup above is the uniqueness check
+    migrant.save(force_insert=True)
+    audit.record_change(actor, instance=migrant, action=AuditAction.CREATE)
+    return migrant

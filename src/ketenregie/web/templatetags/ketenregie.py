@@ -37,3 +37,11 @@ def yesno_nl(value: bool | None) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def staff_languages() -> list[tuple[str, object]]:
+    """The languages the staff application offers (the portal offers more)."""
+    from django.conf import settings
+
+    return [(code, name) for code, name in settings.LANGUAGES if code in settings.STAFF_LANGUAGES]

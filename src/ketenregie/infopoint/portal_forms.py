@@ -1,0 +1,80 @@
+"""Staff forms for the portal's information pages and self-service reports."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.infopoint.portal_labels import FLAG_LABELS, REVIEW_LABELS, TOPIC_LABELS
+from ketenregie.portal.models import ReviewStatus
+from ketenregie.portal.selectors import ReportFilter
+
+
+class PageForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    slug = forms.SlugField(
+        label=_("Address on the portal"),
+        max_length=60,
+        help_text=_("Lower-case letters, digits and hyphens; the same in every language, e.g. digid."),
+    )
+    topic = forms.ChoiceField(label=_("Topic"), choices=list(TOPIC_LABELS.items()))
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=999, initial=10)
+    is_published = forms.BooleanField(label=_("Published on the portal"), required=False, initial=True)
+
+
+class NewPageForm(PageForm):
+    title = forms.CharField(label=_("Dutch title"), max_length=200)
+    summary = forms.CharField(label=_("Dutch summary"), max_length=300, required=False)
+    body = forms.CharField(
+        label=_("Dutch text (Markdown)"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Markdown: ## for a heading, - for a list, [text](https://…) for a link. No HTML."),
+    )
+
+
+class TranslationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
+    body = forms.CharField(
+        label=_("Text (Markdown)"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Markdown: ## for a heading, - for a list, [text](https://…) for a link. No HTML."),
+    )
+    matches_original = forms.BooleanField(
+        label=_("This translation matches the current Dutch text"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Untick it for a small fix when the Dutch text has changed since: the page stays marked."
+        ),
+    )
+
+
+class ReportFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Check"),
+        required=False,
+        choices=[("", _("all")), *[(k, v) for k, v in REVIEW_LABELS.items()]],
+        initial=ReviewStatus.OPEN,
+    )
+    flag = forms.ChoiceField(label=_("Flag"), required=False, choices=[("", _("all")), *FLAG_LABELS.items()])
+
+    def to_filter(self) -> ReportFilter:
+        if not self.is_bound:
+            return ReportFilter()
+        if not self.is_valid():
+            return ReportFilter()
+        return ReportFilter(review_status=self.cleaned_data["status"], flag=self.cleaned_data["flag"])
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("What did you check or do?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: address investigation started, person invited to register, no problem."),
+    )
