@@ -108,3 +108,53 @@ def test_covenant_members_on_the_last_day_exclude_those_who_left(
 
 def test_a_period_is_half_open_like_residence_periods() -> None:
     assert Period.year(2025).last_day == dt.date(2025, 12, 31)
+
+
+def test_information_point_figures_count_visitors_meetings_and_course_participants(
+    municipality: Municipality, actor_for: Callable[[str], Actor]
+) -> None:
+    from ketenregie.infopoint import kpis as infopoint_kpis
+    from ketenregie.infopoint.models import ActivityKind, ActivityStatus, Contact
+
+    point = f.InformationPointFactory(municipality=municipality)
+
+    def contact(day: dt.date, key: str, *, digid: bool = False) -> None:
+        Contact.objects.create(
+            municipality=municipality,
+            point=point,
+            contacted_on=day,
+            channel="desk",
+            language="pl",
+            visitor_key=key,
+            digid_activated=digid,
+        )
+
+    contact(dt.date(2025, 2, 1), "a", digid=True)
+    contact(dt.date(2025, 3, 1), "a")
+    contact(dt.date(2025, 4, 1), "b")
+    contact(dt.date(2025, 5, 1), "")
+    contact(dt.date(2024, 12, 31), "c")
+    f.ActivityFactory(
+        municipality=municipality, kind=ActivityKind.INFORMATION_MEETING, held_on=dt.date(2025, 6, 1)
+    )
+    f.ActivityFactory(
+        municipality=municipality,
+        kind=ActivityKind.INFORMATION_MEETING,
+        held_on=dt.date(2025, 7, 1),
+        status=ActivityStatus.CANCELLED,
+    )
+    f.ActivityFactory(
+        municipality=municipality, kind=ActivityKind.COURSE_FORMAL, held_on=dt.date(2025, 9, 1), attendance=12
+    )
+    f.ActivityFactory(
+        municipality=municipality,
+        kind=ActivityKind.COURSE_NON_FORMAL,
+        held_on=dt.date(2025, 9, 2),
+        attendance=7,
+    )
+    actor = actor_for("policy")
+    assert infopoint_kpis.unique_visitors(actor=actor, period=YEAR).value == 3
+    assert infopoint_kpis.digid_helped(actor=actor, period=YEAR).value == 1
+    assert infopoint_kpis.information_meetings(actor=actor, period=YEAR).value == 1
+    assert infopoint_kpis.course_participants_formal(actor=actor, period=YEAR).value == 12
+    assert infopoint_kpis.course_participants_non_formal(actor=actor, period=YEAR).value == 7

@@ -88,7 +88,9 @@ def test_public_translations_keep_their_placeholders(path: Path) -> None:
             for form in entry.msgstr_plural.values():
                 assert set(placeholder.findall(form)) <= set(placeholder.findall(entry.msgid_plural)), form
         else:
-            assert set(placeholder.findall(entry.msgstr)) == set(placeholder.findall(entry.msgid)), entry.msgid
+            assert set(placeholder.findall(entry.msgstr)) == set(placeholder.findall(entry.msgid)), (
+                entry.msgid
+            )
             if len(entry.msgid) > 25:
                 assert entry.msgstr != entry.msgid, f"{path}: copied, not translated: {entry.msgid}"
 

@@ -35,6 +35,34 @@ PUBLIC_TEXTS: dict[str, tuple[Any, Any]] = {
         _("Employers in the good-employer coalition"),
         _("Employers and employment agencies that signed the municipality's agreement on good employership."),
     ),
+    "infopoint_unique_visitors": (
+        _("Visitors of the information points"),
+        _("Different people who asked the information points for help or information."),
+    ),
+    "infopoint_digid_helped": (
+        _("People helped to get DigiD"),
+        _("People who got an active DigiD with help from an information point."),
+    ),
+    "infopoint_information_meetings": (
+        _("Information meetings"),
+        _("Meetings about rights, duties, registration, housing and work."),
+    ),
+    "infopoint_group_registrations": (
+        _("Group registrations"),
+        _("Moments when employers registered groups of workers in the population register."),
+    ),
+    "infopoint_course_formal": (
+        _("People in formal courses"),
+        _("People who took part in a formal course, such as a language course."),
+    ),
+    "infopoint_course_non_formal": (
+        _("People in other courses"),
+        _("People who took part in other courses and activities."),
+    ),
+    "infopoint_key_figures": (
+        _("Key figures"),
+        _("Trusted people from the community who pass on information."),
+    ),
     "nla_fines": (
         _("Fines by the Labour Authority"),
         _("Fines the Netherlands Labour Authority gave to employers in the municipality."),

@@ -44,7 +44,13 @@ LINES: list[tuple[int, str, str, list[tuple[str, bool]], int]] = [
         2,
         "Bereikbaarheid informatiepunten en inschrijving in de BRP",
         "EU-arbeidsmigranten weten de informatiepunten te vinden en staan ingeschreven op het adres waar zij wonen.",
-        [("labour_migrants_living", False)],
+        [
+            ("labour_migrants_living", False),
+            ("infopoint_unique_visitors", True),
+            ("infopoint_digid_helped", False),
+            ("infopoint_information_meetings", False),
+            ("infopoint_group_registrations", False),
+        ],
         1_400_000,
     ),
     (
@@ -53,6 +59,14 @@ LINES: list[tuple[int, str, str, list[tuple[str, bool]], int]] = [
         "Minder overbewoning en uitbuiting door gezamenlijk, risicogestuurd toezicht met de ketenpartners.",
         [("addresses_over_norm", False), ("employer_violations_proven", False)],
         2_100_000,
+    ),
+    (
+        5,
+        "Zelfredzaamheid van EU-arbeidsmigranten",
+        "EU-arbeidsmigranten leren de taal, kennen hun rechten en plichten en vinden hun weg, ook via sleutelfiguren "
+        "uit hun eigen gemeenschap.",
+        [("infopoint_course_formal", True), ("infopoint_course_non_formal", False), ("infopoint_key_figures", False)],
+        600_000,
     ),
     (
         4,

@@ -22,6 +22,7 @@ from ketenregie.core.kpi import KpiResult, Period
 from ketenregie.core.permissions import Capability
 from ketenregie.employers import kpis as employer_kpis
 from ketenregie.housing import kpis as housing_kpis
+from ketenregie.infopoint import kpis as infopoint_kpis
 from ketenregie.people import kpis as people_kpis
 
 Compute = Callable[..., KpiResult]
@@ -165,6 +166,103 @@ register(
             "Employers and temp agencies that are a member of the covenant on the last day of the period."
         ),
         compute=employer_kpis.covenant_members,
+    )
+)
+
+# --- From the information points ------------------------------------------------------------------
+
+INFOPOINT = "ketenregie.infopoint"
+register(
+    ComputedIndicator(
+        code="infopoint_unique_visitors",
+        order=50,
+        direction="higher",
+        app=INFOPOINT,
+        name=_("Unique visitors of the information points"),
+        definition=_(
+            "Different people who contacted an information point in the period (desk, phone, WhatsApp, "
+            "e-mail), counted by a pseudonymous visitor key, without storing who they are."
+        ),
+        compute=infopoint_kpis.unique_visitors,
+        unit="persons",
+    )
+)
+register(
+    ComputedIndicator(
+        code="infopoint_digid_helped",
+        order=51,
+        direction="higher",
+        app=INFOPOINT,
+        name=_("People helped to an active DigiD"),
+        definition=_(
+            "Unique visitors whose DigiD was activated with the help of an information point in the period."
+        ),
+        compute=infopoint_kpis.digid_helped,
+        unit="persons",
+    )
+)
+register(
+    ComputedIndicator(
+        code="infopoint_information_meetings",
+        order=52,
+        direction="higher",
+        app=INFOPOINT,
+        name=_("Information meetings held"),
+        definition=_(
+            "Information meetings on rights, duties, registration, housing and work held in the period."
+        ),
+        compute=infopoint_kpis.information_meetings,
+    )
+)
+register(
+    ComputedIndicator(
+        code="infopoint_group_registrations",
+        order=53,
+        direction="higher",
+        app=INFOPOINT,
+        name=_("Group registration moments"),
+        definition=_(
+            "Moments at which employers registered groups of labour migrants in the BRP, held in the period."
+        ),
+        compute=infopoint_kpis.group_registration_moments,
+    )
+)
+register(
+    ComputedIndicator(
+        code="infopoint_course_formal",
+        order=54,
+        direction="higher",
+        app=INFOPOINT,
+        name=_("Participants in formal courses"),
+        definition=_("Participants of formal courses (language, civic integration) held in the period."),
+        compute=infopoint_kpis.course_participants_formal,
+        unit="persons",
+    )
+)
+register(
+    ComputedIndicator(
+        code="infopoint_course_non_formal",
+        order=55,
+        direction="higher",
+        app=INFOPOINT,
+        name=_("Participants in non-formal courses"),
+        definition=_("Participants of non-formal courses and activities held in the period."),
+        compute=infopoint_kpis.course_participants_non_formal,
+        unit="persons",
+    )
+)
+register(
+    ComputedIndicator(
+        code="infopoint_key_figures",
+        order=56,
+        direction="higher",
+        app=INFOPOINT,
+        name=_("Key figures in the network"),
+        definition=_(
+            "The size of the key-figure network: the largest attendance of its meetings in the period."
+        ),
+        compute=infopoint_kpis.key_figures,
+        unit="persons",
     )
 )
 
