@@ -304,7 +304,8 @@ def parse_record(raw: RawRecord) -> tuple[PersonRecord | None, Problems]:
         (incorrect if row.get("08.84.10") else holdings).append(holding)
     if not holdings and not errors:
         errors.append(RowError(first_row, "08.09.10", _("The person has no address holding (category 08).")))
-    municipality_code = holdings[0].municipality_code if holdings else ""
+    # The current holding names the municipality of registration; abroad, the last one that does.
+    municipality_code = next((h.municipality_code for h in holdings if h.municipality_code), "")
     if holdings and not municipality_code and not errors:
         errors.append(
             RowError(holdings[0].row, "08.09.10", _("The current municipality of registration is missing."))
