@@ -84,7 +84,8 @@ class World:
         if match := re.fullmatch(r"adres '(\w+)' heeft de volgende gegevens", text):
             self.addresses[match.group(1)] = {element(k): v for k, v in step.rows()[0].items()}
         elif match := re.fullmatch(
-            r"de persoon met burgerservicenummer '(\d+)' is ingeschreven op adres '(\w+)' met de volgende gegevens",
+            r"de persoon met burgerservicenummer '(\d+)' is ingeschreven op adres '(\w+)' "
+            r"met de volgende gegevens",
             text,
         ):
             self.people.append(PersonSpec(match.group(1)))

@@ -32,9 +32,9 @@ def _cases() -> list[Any]:
     cases = []
     for path in sorted(FEATURES.glob("*/*.feature")):
         for scenario in parse(path):
-            for index, (name, steps) in enumerate(scenario.expand()):
-                test_id = f"{path.parent.name.removeprefix('raadpleeg-bewoning-')}/{path.stem}:{scenario.line}:{index}"
-                cases.append(pytest.param(steps, id=test_id, marks=[]))
+            folder = path.parent.name.removeprefix("raadpleeg-bewoning-")
+            for index, (_name, steps) in enumerate(scenario.expand()):
+                cases.append(pytest.param(steps, id=f"{folder}/{path.stem}:{scenario.line}:{index}"))
     return cases
 
 

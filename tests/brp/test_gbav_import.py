@@ -22,7 +22,10 @@ from ketenregie.places.models import Address
 
 TEST_SET = Path(__file__).resolve().parent.parent / "data" / "brp" / "gbav-testset-2022-05-02.csv"
 MANY_RESIDENTS = "1810010010001001"  # Van Wijngaerdenstraat 1, Toetsoog: 21 people, the most of the set
-HEADER = "01.01.10;01.01.20;01.02.40;07.67.10;07.67.20;08.09.10;08.10.30;08.11.10;08.11.20;08.11.60;08.11.80;08.13.10;08.13.20;08.84.10"
+HEADER = (
+    "01.01.10;01.01.20;01.02.40;07.67.10;07.67.20;08.09.10;08.10.30;08.11.10;08.11.20;08.11.60;08.11.80;"
+    "08.13.10;08.13.20;08.84.10"
+)
 
 
 def extract(*rows: str) -> bytes:
@@ -58,7 +61,9 @@ def test_importing_the_test_set_twice_changes_nothing(test_set: None) -> None:
     assert (report.persons_created, report.persons_updated, report.persons_unchanged) == (0, 0, 687)
     assert (report.residences_created, report.residences_updated, report.residences_removed) == (0, 0, 0)
     assert report.incomplete_addresses == []
-    assert list(Residence.objects.order_by("pk").values_list("pk", "starts_on", "ends_on", "version")) == before
+    assert (
+        list(Residence.objects.order_by("pk").values_list("pk", "starts_on", "ends_on", "version")) == before
+    )
 
 
 def test_values_the_brp_delivered_against_its_rules_are_read_with_a_warning(db: None) -> None:
@@ -66,7 +71,9 @@ def test_values_the_brp_delivered_against_its_rules_are_read_with_a_warning(db: 
         report = import_gbav(TEST_SET)
     assert "row 899, 07.67.10: 00002014 has a month or day but no year; read as unknown." in report.warnings
     assert any("1569, 08.10.30: 19660013 has a day but no month" in w for w in report.warnings)
-    assert any("363010012067062 lost its leading zeros; read as 0363010012067062" in w for w in report.warnings)
+    assert any(
+        "363010012067062 lost its leading zeros; read as 0363010012067062" in w for w in report.warnings
+    )
     residence = Residence.objects.get(bag_object_id="0363010012067062")
     assert residence.address is not None
 
@@ -79,18 +86,36 @@ def test_the_many_resident_address_has_the_residents_checked_by_hand(test_set: N
     holding without BAG id (so before that day the BRP cannot tie them to this object: 'bewoning
     onbekend'); Lg01_789 moved in on 2019-08-17. Hence 8, 20 and 21 residents in the three periods."""
     actor = Actor.system(Municipality.objects.get(code="1810"), name="test")
-    answer = bewoningen(actor=actor, object_id=MANY_RESIDENTS, van=dt.date(1990, 1, 1), tot=dt.date(2022, 5, 2))
-    periods = [(c.van.isoformat(), c.tot.isoformat(), len(c.residents), len(c.possible_residents)) for c in answer.compositions]
+    answer = bewoningen(
+        actor=actor, object_id=MANY_RESIDENTS, van=dt.date(1990, 1, 1), tot=dt.date(2022, 5, 2)
+    )
+    periods = [
+        (c.van.isoformat(), c.tot.isoformat(), len(c.residents), len(c.possible_residents))
+        for c in answer.compositions
+    ]
     assert periods == [
         ("1998-05-02", "2000-06-10", 8, 0),
         ("2000-06-10", "2019-08-17", 20, 0),
         ("2019-08-17", "2022-05-02", 21, 0),
     ]
-    first = bewoning_op_peildatum(actor=actor, object_id=MANY_RESIDENTS, peildatum=dt.date(1999, 1, 1)).to_api()
+    first = bewoning_op_peildatum(
+        actor=actor, object_id=MANY_RESIDENTS, peildatum=dt.date(1999, 1, 1)
+    ).to_api()
     assert sorted(b["burgerservicenummer"] for b in first["bewoningen"][0]["bewoners"]) == sorted(
-        ["000009933", "000009970", "999995054", "999994207", "999994165", "999992788", "999992430", "999995042"]
+        [
+            "000009933",
+            "000009970",
+            "999995054",
+            "999994207",
+            "999994165",
+            "999992788",
+            "999992430",
+            "999995042",
+        ]
     )
-    assert AuditEvent.objects.filter(detail__context="bewoning", object_type="people.person").count() == 21 + 8
+    assert (
+        AuditEvent.objects.filter(detail__context="bewoning", object_type="people.person").count() == 21 + 8
+    )
 
 
 def test_the_municipality_option_restricts_the_import(db: None) -> None:
@@ -171,7 +196,11 @@ def test_a_holding_the_newer_extract_marks_incorrect_is_removed(db: None) -> Non
 
 
 def test_a_suspended_record_stops_counting_on_the_suspension_date(db: None) -> None:
-    import_gbav(extract("P1;1234567890;999993653;Jansen;20220829;O;0599;20100818;Boterdiep;31;3077AW;0599010000208579;;;"))
+    import_gbav(
+        extract(
+            "P1;1234567890;999993653;Jansen;20220829;O;0599;20100818;Boterdiep;31;3077AW;0599010000208579;;;"
+        )
+    )
     person = Person.objects.get()
     assert person.registration_status == RegistrationStatus.DECEASED
     residence = person.residences.get()
@@ -182,10 +211,14 @@ def test_a_suspended_record_stops_counting_on_the_suspension_date(db: None) -> N
 
 def test_the_command_imports_and_reports(db: None, tmp_path: Path) -> None:
     path = tmp_path / "extract.csv"
-    path.write_bytes(extract("P1;1234567890;999993653;Jansen;;;0599;201508;Boterdiep;31;3077AW;0599010000208579;;;"))
+    path.write_bytes(
+        extract("P1;1234567890;999993653;Jansen;;;0599;201508;Boterdiep;31;3077AW;0599010000208579;;;")
+    )
     with pytest.raises(CommandError, match="Nothing imported: 1 problem"):
         call_command("import_brp", str(path), format="gbav", stdout=StringIO(), stderr=StringIO())
-    path.write_bytes(extract("P1;1234567890;999993653;Jansen;;;0599;20150800;Boterdiep;31;3077AW;0599010000208579;;;"))
+    path.write_bytes(
+        extract("P1;1234567890;999993653;Jansen;;;0599;20150800;Boterdiep;31;3077AW;0599010000208579;;;")
+    )
     out = StringIO()
     call_command("import_brp", str(path), format="gbav", stdout=out, stderr=StringIO())
     assert "1 person records read; 1 new" in out.getvalue()
@@ -193,7 +226,9 @@ def test_the_command_imports_and_reports(db: None, tmp_path: Path) -> None:
 
 
 def test_the_bewoning_command_prints_the_api_shape(db: None) -> None:
-    import_gbav(extract("P1;1234567890;999993653;Jansen;;;0599;20150800;Boterdiep;31;3077AW;0599010000208579;;;"))
+    import_gbav(
+        extract("P1;1234567890;999993653;Jansen;;;0599;20150800;Boterdiep;31;3077AW;0599010000208579;;;")
+    )
     out = StringIO()
     call_command("bewoning", object="0599010000208579", peildatum="2015-08-10", stdout=out)
     assert json.loads(out.getvalue()) == {
@@ -202,7 +237,9 @@ def test_the_bewoning_command_prints_the_api_shape(db: None) -> None:
                 "adresseerbaarObjectIdentificatie": "0599010000208579",
                 "periode": {"datumVan": "2015-08-10", "datumTot": "2015-08-11"},
                 "bewoners": [],
-                "mogelijkeBewoners": [{"burgerservicenummer": "999993653", "naam": {"volledigeNaam": "Jansen"}}],
+                "mogelijkeBewoners": [
+                    {"burgerservicenummer": "999993653", "naam": {"volledigeNaam": "Jansen"}}
+                ],
             }
         ]
     }

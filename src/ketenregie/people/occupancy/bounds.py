@@ -162,10 +162,8 @@ def _stored(
         ends_on = lo
     if possible_end is not None and lo is not None and possible_end < lo:
         possible_end = lo
-    if possible_end == ends_on:
-        possible_until = None
-    else:
-        possible_until = possible_end if possible_end is not None else NEVER
+    # Stored only where it differs from the end; NEVER stands for 'open', which None cannot say here.
+    possible_until = None if possible_end == ends_on else (possible_end or NEVER)
     return Bounds(
         starts_on=lo,
         starts_on_latest=hi,

@@ -8,6 +8,7 @@ database; ``ketenregie.people.occupancy.queries`` feeds them from the register.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -147,7 +148,7 @@ def compositions(stays: Sequence[Stay], van: dt.date, tot: dt.date) -> list[Comp
         cuts.update(day for day in stay.boundaries() if van < day < tot)
     days = sorted(cuts)
     result: list[Composition] = []
-    for start, end in zip(days, days[1:], strict=False):
+    for start, end in itertools.pairwise(days):
         occupants = occupants_on(stays, start)
         if not occupants:
             continue

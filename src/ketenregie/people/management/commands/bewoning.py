@@ -54,7 +54,9 @@ class Command(BaseCommand):
                 raise CommandError(f"Unknown municipality code {code}")
             return found
         ids = list(
-            Address.objects.filter(bag_object_id=object_id).values_list("municipality_id", flat=True).distinct()
+            Address.objects.filter(bag_object_id=object_id)
+            .values_list("municipality_id", flat=True)
+            .distinct()
         )
         if len(ids) > 1:
             raise CommandError("Several municipalities know this object; choose one with --municipality.")
