@@ -259,3 +259,19 @@ LOGGING = {
 # Only the demo and seed commands use this password, for the demo accounts.
 DEMO_PASSWORD = "demo"  # noqa: S105  (the documented demo password, refused in production)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+
+# The national BRP APIs (Bewoning, Personen) that ketenregie.people.brp_client talks to. Empty URLs
+# mean not configured: the client then refuses with a clear error instead of guessing.
+BRP_API = {
+    "BEWONING_URL": env_str("BRP_BEWONING_URL", ""),
+    "PERSONEN_URL": env_str("BRP_PERSONEN_URL", ""),
+    "API_KEY": env_str("BRP_API_KEY", ""),
+    "OAUTH_TOKEN_URL": env_str("BRP_OAUTH_TOKEN_URL", ""),
+    "OAUTH_CLIENT_ID": env_str("BRP_OAUTH_CLIENT_ID", ""),
+    "OAUTH_CLIENT_SECRET": env_str("BRP_OAUTH_CLIENT_SECRET", ""),
+    "CLIENT_CERT": env_str("BRP_CLIENT_CERT", ""),
+    "CLIENT_KEY": env_str("BRP_CLIENT_KEY", ""),
+    "TIMEOUT_SECONDS": env_int("BRP_API_TIMEOUT_SECONDS", 10, minimum=1),
+    "RETRIES": env_int("BRP_API_RETRIES", 3, minimum=0),
+    "BACKOFF_MS": env_int("BRP_API_BACKOFF_MS", 500, minimum=0),
+}
