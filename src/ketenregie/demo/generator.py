@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ketenregie.core.models import Municipality, Norms, TenantModel
-from ketenregie.demo import gen_people, gen_places, gen_work
+from ketenregie.demo import gen_brp, gen_people, gen_places, gen_work
 from ketenregie.demo.accounts import ensure_organisations
 from ketenregie.demo.context import GenerationContext
 from ketenregie.demo.models import SeedRun
@@ -106,6 +106,8 @@ def seed_municipality(
         progress("[7/7] employments and covenant")
         gen_work.build_employments(ctx, workforce, providers)
         gen_work.build_covenant(ctx, workforce)
+        progress("  BRP cases: unknown start dates, secrecy, investigation, suspension, postal address")
+        gen_brp.build_brp_cases(ctx)
         run.finished_at = timezone.now()
         run.counts = {
             **ctx.counts,
