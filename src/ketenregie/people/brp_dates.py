@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -41,6 +41,14 @@ class BrpDateError(ValueError):
 @dataclass(frozen=True)
 class BrpDate:
     raw: str
+    _parts: tuple[int, int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Read once: large imports ask for the parts of millions of dates.
+        year = int(self.raw[:4])
+        month = int(self.raw[4:6]) if year else 0
+        day = int(self.raw[6:]) if month else 0
+        object.__setattr__(self, "_parts", (year, month, day))
 
     @classmethod
     def parse(cls, value: str) -> BrpDate:
@@ -87,17 +95,17 @@ class BrpDate:
 
     @property
     def year(self) -> int:
-        return int(self.raw[:4])
+        return self._parts[0]
 
     @property
     def month(self) -> int:
         """0 when unknown (also when the year is unknown, whatever the raw value holds)."""
-        return int(self.raw[4:6]) if self.year else 0
+        return self._parts[1]
 
     @property
     def day(self) -> int:
         """0 when unknown (also when the month is unknown, whatever the raw value holds)."""
-        return int(self.raw[6:]) if self.month else 0
+        return self._parts[2]
 
     @property
     def is_complete(self) -> bool:

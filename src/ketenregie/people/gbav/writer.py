@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from ketenregie.core.bulk import bulk_insert
+from ketenregie.core.bulk import bulk_insert, copy_rows
 from ketenregie.core.models import Municipality
 from ketenregie.core.municipality_codes import RNI_CODE
+from ketenregie.people.brp_dates import BrpDate
 from ketenregie.people.gbav.addresses import AddressIndex
 from ketenregie.people.gbav.records import Holding, PersonRecord
 from ketenregie.people.gbav.report import GbavReport
@@ -18,7 +19,8 @@ from ketenregie.people.models import (
     ResidenceSource,
     VerificationStatus,
 )
-from ketenregie.people.occupancy.bounds import BOUND_FIELDS, Suspension, apply_bounds
+from ketenregie.people.occupancy.bounds import BOUND_FIELDS, Suspension, apply_bounds, derive_bounds
+from ketenregie.people.occupancy.bounds import Holding as BoundsHolding
 
 RESIDENCE_FIELDS = (
     "address_id",
@@ -53,7 +55,7 @@ class Writer:
 
     def write(self, records: list[PersonRecord]) -> None:
         existing = self._existing(records)
-        new_people: list[tuple[Person, PersonRecord]] = []
+        new_people: list[tuple[dict[str, Any], PersonRecord]] = []
         changed_people: list[Person] = []
         changed_fields: set[str] = set()
         old: list[tuple[Person, PersonRecord]] = []
@@ -61,7 +63,7 @@ class Writer:
             values = self._person_values(record)
             person = existing.get(record.key)
             if person is None:
-                new_people.append((Person(municipality=self.municipality, **values), record))
+                new_people.append(({"municipality_id": self.municipality.pk, **values}, record))
                 continue
             fields = [name for name, value in values.items() if getattr(person, name) != value]
             if fields:
@@ -71,13 +73,14 @@ class Writer:
                 changed_people.append(person)
                 changed_fields.update(fields)
             old.append((person, record))
-        bulk_insert(Person, [p for p, _r in new_people])
+        # New people go in as plain rows (COPY on PostgreSQL): no model instances for a million records.
+        ids = copy_rows(Person, [row for row, _r in new_people], returning_ids=True)
         if changed_people:
             Person.objects.bulk_update(changed_people, [*sorted(changed_fields), "version", "updated_at"])
-        residences: list[Residence] = []
-        for person, record in new_people:
-            residences.extend(self._bounded(person, [self._residence(person, h) for h in record.holdings]))
-        bulk_insert(Residence, residences)
+        residences: list[dict[str, Any]] = []
+        for person_id, (row, record) in zip(ids, new_people, strict=True):
+            residences.extend(self._new_history(person_id, row, record))
+        copy_rows(Residence, residences)
         self.report.residences_created += len(residences)
         self.report.persons_created += len(new_people)
         self.created += len(new_people)
@@ -115,36 +118,66 @@ class Writer:
         values["surname"] = values["surname"] or "-"
         return values
 
-    def _residence(self, person: Person, holding: Holding) -> Residence:
-        lines = holding.foreign_lines
-        return Residence(
-            municipality=self.municipality,
-            person=person,
-            address_id=self.addresses.address_id(holding, self.municipality.code),
-            address_function=holding.function,
-            starts_on_raw=holding.start.raw,
-            declaration=holding.declaration,
-            municipality_code=holding.municipality_code,
-            bag_object_id=holding.bag_object_id,
-            bag_address_id=holding.bag_address_id,
-            brp_address=holding.brp_address,
-            country_code=holding.country_code,
-            foreign_address_line1=lines[0],
-            foreign_address_line2=lines[1],
-            foreign_address_line3=lines[2],
-            investigation_code=holding.investigation_code,
-            investigation_start_raw=holding.investigation_start,
-            investigation_end_raw=holding.investigation_end,
-            source=ResidenceSource.RNI if holding.municipality_code == RNI_CODE else ResidenceSource.BRP,
-            verification_status=VerificationStatus.VERIFIED,
+    def _new_history(
+        self, person_id: int, person: dict[str, Any], record: PersonRecord
+    ) -> list[dict[str, Any]]:
+        """The residence rows of a new person, with the occupancy bounds of their holdings."""
+        holdings = record.holdings
+        suspension = (
+            Suspension(reason=person["suspension_reason"], on=person["suspended_on"])
+            if person["suspension_reason"]
+            else None
         )
+        bounds = derive_bounds(
+            [
+                BoundsHolding(
+                    start=h.start,
+                    investigation_code=h.investigation_code,
+                    investigation_start=BrpDate(h.investigation_start) if h.investigation_start else None,
+                )
+                for h in holdings
+            ],
+            suspension=suspension,
+        )
+        return [
+            {
+                **self._residence_values(holding),
+                "person_id": person_id,
+                "sequence": sequence,
+                "starts_on": bound.starts_on,
+                "starts_on_latest": bound.starts_on_latest,
+                "ends_on": bound.ends_on,
+                "certain_from": bound.certain_from,
+                "possible_until": bound.possible_until,
+            }
+            for sequence, (holding, bound) in enumerate(zip(holdings, bounds, strict=True), start=1)
+        ]
 
-    @staticmethod
-    def _bounded(person: Person, residences: list[Residence]) -> list[Residence]:
-        for sequence, residence in enumerate(residences, start=1):
-            residence.sequence = sequence
-        apply_bounds(residences, suspension=_suspension(person))
-        return residences
+    def _residence_values(self, holding: Holding) -> dict[str, Any]:
+        lines = holding.foreign_lines
+        return {
+            "municipality_id": self.municipality.pk,
+            "address_id": self.addresses.address_id(holding, self.municipality.code),
+            "address_function": holding.function,
+            "starts_on_raw": holding.start.raw,
+            "declaration": holding.declaration,
+            "municipality_code": holding.municipality_code,
+            "bag_object_id": holding.bag_object_id,
+            "bag_address_id": holding.bag_address_id,
+            "brp_address": holding.brp_address,
+            "country_code": holding.country_code,
+            "foreign_address_line1": lines[0],
+            "foreign_address_line2": lines[1],
+            "foreign_address_line3": lines[2],
+            "investigation_code": holding.investigation_code,
+            "investigation_start_raw": holding.investigation_start,
+            "investigation_end_raw": holding.investigation_end,
+            "source": ResidenceSource.RNI if holding.municipality_code == RNI_CODE else ResidenceSource.BRP,
+            "verification_status": VerificationStatus.VERIFIED,
+        }
+
+    def _residence(self, person: Person, holding: Holding) -> Residence:
+        return Residence(person=person, **self._residence_values(holding))
 
     def _update_histories(self, old: list[tuple[Person, PersonRecord]]) -> set[int]:
         """Merge a newer extract into the stored histories; returns the people whose history changed."""
