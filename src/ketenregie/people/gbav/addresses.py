@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from ketenregie.core.bulk import bulk_insert
-from ketenregie.core.imports import chunked
 from ketenregie.core.models import Municipality
-from ketenregie.people.gbav.records import Holding
+from ketenregie.people.gbav.records import Holding, PersonRecord
 from ketenregie.people.gbav.report import GbavReport
 from ketenregie.places.models import Address
-
-if TYPE_CHECKING:
-    from ketenregie.people.gbav.importer import Survey
 
 
 def in_tenant(holding: Holding, tenant_code: str) -> bool:
@@ -24,59 +19,58 @@ def in_tenant(holding: Holding, tenant_code: str) -> bool:
     return code == tenant_code
 
 
-@dataclass
 class AddressIndex:
-    by_object: dict[str, int]
-    by_local: dict[tuple[str, ...], int]
+    """The register addresses of one municipality by BAG id and, for addresses without one, by
+    street and number; what a chunk of records names and the register lacks is created incomplete."""
 
-    @classmethod
-    def build(cls, municipality: Municipality, survey: Survey, report: GbavReport) -> AddressIndex:
-        code = municipality.code
-        wanted = survey.objects.get(code, {})
-        # One pass over the register's BAG ids: cheaper than many IN lookups for a large extract.
-        by_object: dict[str, int] = dict(
-            Address.objects.filter(municipality=municipality)
-            .exclude(bag_object_id="")
-            .values_list("bag_object_id", "pk")
+    def __init__(self, municipality: Municipality, report: GbavReport) -> None:
+        self.municipality = municipality
+        self.report = report
+        addresses = Address.objects.filter(municipality=municipality)
+        # One pass over the register: cheaper than many IN lookups for a large extract.
+        objects = addresses.exclude(bag_object_id="").values_list("bag_object_id", "pk")
+        self.by_object: dict[str, int] = dict(objects.iterator(chunk_size=20000))
+        self.numbers: set[str] = set(
+            addresses.exclude(bag_address_id="")
+            .values_list("bag_address_id", flat=True)
             .iterator(chunk_size=20000)
         )
-        missing = [h.bag_address_id for o, h in wanted.items() if o not in by_object and h.bag_address_id]
-        taken_numbers: set[str] = set()
-        for ids in chunked(sorted(missing), 5000):
-            taken_numbers.update(
-                Address.objects.filter(municipality=municipality, bag_address_id__in=ids).values_list(
-                    "bag_address_id", flat=True
-                )
-            )
-        new: list[Address] = []
-        for object_id, holding in sorted(wanted.items()):
-            if object_id in by_object:
-                continue
-            number = holding.bag_address_id if holding.bag_address_id not in taken_numbers else ""
-            taken_numbers.add(number)
-            new.append(_incomplete(municipality, holding, object_id=object_id, number_id=number))
-        local = survey.local.get(code, {})
-        by_local: dict[tuple[str, ...], int] = {}
-        if local:
-            for address in Address.objects.filter(
-                municipality=municipality, bag_object_id="", is_complete=False
-            ):
-                by_local.setdefault(_local_key(address), address.pk)
-        local_new: list[tuple[tuple[str, ...], Address]] = []
-        for _raw_key, holding in sorted(local.items()):
-            address = _incomplete(municipality, holding, object_id="", number_id="")
-            key = _local_key(address)
-            if key not in by_local and key not in dict(local_new):
-                local_new.append((key, address))
-        bulk_insert(Address, [*new, *(a for _k, a in local_new)])
-        for address in new:
-            by_object[address.bag_object_id] = address.pk
-        for key, address in local_new:
-            by_local[key] = address.pk
-        report.incomplete_addresses.extend(
-            f"{code} {a.bag_object_id or '-'} {a.label}" for a in [*new, *(a for _k, a in local_new)]
-        )
-        return cls(by_object=by_object, by_local=by_local)
+        self.by_local: dict[tuple[str, ...], int] = {
+            _local_key(a): a.pk for a in addresses.filter(bag_object_id="", is_complete=False)
+        }
+
+    def prepare(self, records: Iterable[PersonRecord]) -> None:
+        code = self.municipality.code
+        new: dict[str, Address] = {}
+        new_local: dict[tuple[str, ...], Address] = {}
+        for record in records:
+            for holding in record.holdings:
+                if not in_tenant(holding, code):
+                    continue
+                if holding.bag_object_id:
+                    if holding.bag_object_id in self.by_object or any(
+                        a.bag_object_id == holding.bag_object_id for a in new
+                    ):
+                        continue
+                    number = holding.bag_address_id if holding.bag_address_id not in self.numbers else ""
+                    self.numbers.add(number)
+                    new.append(
+                        _incomplete(
+                            self.municipality, holding, object_id=holding.bag_object_id, number_id=number
+                        )
+                    )
+                elif holding.local_key is not None:
+                    address = _incomplete(self.municipality, holding, object_id="", number_id="")
+                    key = _local_key(address)
+                    if key not in self.by_local and key not in new_local:
+                        new_local[key] = address
+        created = [*new.values(), *new_local.values()]
+        if not created:
+            return
+        bulk_insert(Address, created)
+        self.by_object.update((object_id, a.pk) for object_id, a in new.items())
+        self.by_local.update((key, a.pk) for key, a in new_local.items())
+        self.report.incomplete_addresses.extend(f"{code} {a.bag_object_id or '-'} {a.label}" for a in created)
 
     def address_id(self, holding: Holding, tenant_code: str) -> int | None:
         if not in_tenant(holding, tenant_code):

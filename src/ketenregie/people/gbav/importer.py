@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -30,9 +29,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.imports import MAX_REPORTED_ERRORS, ImportRejected, RowError
 from ketenregie.core.models import AuditAction, Municipality
 from ketenregie.core.municipality_codes import ensure_municipality, lookup
-from ketenregie.people.gbav.addresses import AddressIndex, in_tenant
 from ketenregie.people.gbav.records import (
-    Holding,
     PersonRecord,
     Problems,
     open_text,
@@ -110,115 +107,89 @@ def _records(source: Source, found: Problems | None = None) -> Iterator[PersonRe
                 yield record
 
 
-@dataclass
-class Survey:
-    """What the first pass learns: which municipalities and addresses the second pass needs."""
-
-    objects: dict[str, dict[str, Holding]] = field(default_factory=lambda: defaultdict(dict))
-    local: dict[str, dict[tuple[str, ...], Holding]] = field(default_factory=lambda: defaultdict(dict))
-    municipalities: set[str] = field(default_factory=set)
-    skipped_rows: int = 0
-    unknown_starts: int = 0
-
-
-def _survey(source: Source, only: str | None, report: GbavReport, progress: Progress) -> Survey:
-    problems = Problems()
-    errors = problems.errors
-    survey = Survey()
-    seen: dict[str, int] = {}
-    for record in _records(source, problems):
-        report.persons_read += 1
-        if report.persons_read % PROGRESS_EVERY == 0:
-            progress(_("checked %(count)s person records") % {"count": f"{report.persons_read:,}"})
-        first = seen.setdefault(f"{record.municipality_code}:{record.key}", record.row)
-        if first != record.row:
-            errors.append(
-                RowError(
-                    record.row,
-                    "01.01.10",
-                    _("The same person (%(key)s) already appears on row %(row)d.")
-                    % {"key": record.key, "row": first},
-                )
-            )
-        if len(errors) >= MAX_REPORTED_ERRORS:
-            break
-        if only and record.municipality_code != only:
-            report.persons_elsewhere += 1
-            continue
-        code = record.municipality_code
-        survey.municipalities.add(code)
-        survey.skipped_rows += record.skipped_rows
-        for holding in record.holdings:
-            survey.unknown_starts += holding.start.is_unknown
-            if in_tenant(holding, code):
-                if holding.bag_object_id:
-                    survey.objects[code].setdefault(holding.bag_object_id, holding)
-                elif holding.local_key is not None:
-                    survey.local[code].setdefault(holding.local_key, holding)
-    if errors:
-        raise ImportRejected(errors[:MAX_REPORTED_ERRORS])
-    report.warnings = [str(w) for w in sorted(problems.warnings)]
-    if report.persons_read == 0:
-        raise ImportRejected([RowError(0, "", _("The file holds no person records."))])
-    return survey
-
-
 def import_gbav(
     source: Source, *, municipality_code: str | None = None, progress: Progress = lambda message: None
 ) -> GbavReport:
-    """Import a GBA-V extract (a path or the file's bytes); raises ImportRejected on any problem."""
+    """Import a GBA-V extract (a path or the file's bytes); raises ImportRejected on any problem.
+
+    One pass: records are validated and written a chunk at a time inside one transaction. After the
+    first problem nothing more is written, the rest is still checked so the report is complete, and
+    the transaction is rolled back: all records or none.
+    """
     report = GbavReport()
-    survey = _survey(source, municipality_code, report, progress)
-    progress(_("%(count)s person records are valid; writing") % {"count": f"{report.persons_read:,}"})
+    problems = Problems()
+    errors = problems.errors
+    seen: dict[str, int] = {}
+    skipped_rows = unknown_starts = 0
     with transaction.atomic():
-        tenants = _tenants(survey, report)
-        addresses = {code: AddressIndex.build(tenants[code], survey, report) for code in tenants}
-        writers = {code: Writer(tenants[code], addresses[code], report) for code in tenants}
+        writers: dict[str, Writer] = {}
         batch: dict[str, list[PersonRecord]] = defaultdict(list)
-        written = 0
-        for record in _records(source):
+
+        def flush(code: str) -> None:
+            if code not in writers:
+                writers[code] = Writer(_tenant(code, report), report)
+            writers[code].write(batch.pop(code))
+
+        for record in _records(source, problems):
+            report.persons_read += 1
+            if report.persons_read % PROGRESS_EVERY == 0:
+                progress(_("read %(count)s person records") % {"count": f"{report.persons_read:,}"})
+            first = seen.setdefault(f"{record.municipality_code}:{record.key}", record.row)
+            if first != record.row:
+                errors.append(
+                    RowError(
+                        record.row,
+                        "01.01.10",
+                        _("The same person (%(key)s) already appears on row %(row)d.")
+                        % {"key": record.key, "row": first},
+                    )
+                )
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                break
             if municipality_code and record.municipality_code != municipality_code:
+                report.persons_elsewhere += 1
+                continue
+            skipped_rows += record.skipped_rows
+            unknown_starts += sum(h.start.is_unknown for h in record.holdings)
+            if errors:
                 continue
             batch[record.municipality_code].append(record)
             if len(batch[record.municipality_code]) >= CHUNK:
-                written += len(batch[record.municipality_code])
-                writers[record.municipality_code].write(batch.pop(record.municipality_code))
-                if written % PROGRESS_EVERY < CHUNK:
-                    progress(_("wrote %(count)s person records") % {"count": f"{written:,}"})
-        for code, records in batch.items():
-            writers[code].write(records)
-        for code, municipality in tenants.items():
-            actor = Actor.system(municipality, name="import-brp")
-            writer = writers[code]
+                flush(record.municipality_code)
+        if not errors and report.persons_read == 0:
+            errors.append(RowError(0, "", _("The file holds no person records.")))
+        if errors:
+            raise ImportRejected(errors[:MAX_REPORTED_ERRORS])
+        for code in list(batch):
+            flush(code)
+        for writer in writers.values():
             audit.record_bulk_change(
-                actor,
+                Actor.system(writer.municipality, name="import-brp"),
                 model=Person,
                 action=AuditAction.IMPORT,
                 count=writer.created + writer.updated,
                 detail={"created": writer.created, "updated": writer.updated, "format": "gbav"},
             )
-    if survey.skipped_rows:
+    report.warnings = [str(w) for w in sorted(problems.warnings)]
+    if skipped_rows:
         report.notes.append(
-            _("%(count)d history rows without an address were skipped.") % {"count": survey.skipped_rows}
+            _("%(count)d history rows without an address were skipped.") % {"count": skipped_rows}
         )
-    if survey.unknown_starts:
+    if unknown_starts:
         report.notes.append(
             _(
                 "%(count)d address holdings have a wholly unknown start date; "
                 "their people are possible residents."
             )
-            % {"count": survey.unknown_starts}
+            % {"count": unknown_starts}
         )
     return report
 
 
-def _tenants(survey: Survey, report: GbavReport) -> dict[str, Municipality]:
-    tenants: dict[str, Municipality] = {}
-    for code in sorted(survey.municipalities):
-        municipality, created = ensure_municipality(code)
-        tenants[code] = municipality
-        if created:
-            report.municipalities_created.append(f"{code} {municipality.name}")
-            if lookup(code) is None:
-                report.unknown_municipality_codes.append(code)
-    return tenants
+def _tenant(code: str, report: GbavReport) -> Municipality:
+    municipality, created = ensure_municipality(code)
+    if created:
+        report.municipalities_created.append(f"{code} {municipality.name}")
+        if lookup(code) is None:
+            report.unknown_municipality_codes.append(code)
+    return municipality

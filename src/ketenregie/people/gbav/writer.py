@@ -46,14 +46,19 @@ RESIDENCE_FIELDS = (
 class Writer:
     """Writes the records of one municipality, a chunk at a time."""
 
-    def __init__(self, municipality: Municipality, addresses: AddressIndex, report: GbavReport) -> None:
+    def __init__(self, municipality: Municipality, report: GbavReport) -> None:
         self.municipality = municipality
-        self.addresses = addresses
+        self.addresses = AddressIndex(municipality, report)
+        # A municipality without people yet (a first import) needs no look-up of known people: the
+        # records of one extract are unique, and a table growing inside the transaction has no
+        # statistics, so those look-ups would scan it again and again.
+        self.first_import = not Person.objects.filter(municipality=municipality).exists()
         self.report = report
         self.created = 0
         self.updated = 0
 
     def write(self, records: list[PersonRecord]) -> None:
+        self.addresses.prepare(records)
         existing = self._existing(records)
         new_people: list[tuple[dict[str, Any], PersonRecord]] = []
         changed_people: list[Person] = []
@@ -91,6 +96,8 @@ class Writer:
         self.updated += len(updated)
 
     def _existing(self, records: list[PersonRecord]) -> dict[str, Person]:
+        if self.first_import:
+            return {}
         people = Person.objects.filter(municipality=self.municipality)
         found: dict[str, Person] = {}
         a_numbers = [r.values["a_number"] for r in records if r.values["a_number"]]
