@@ -124,7 +124,8 @@ def load_addresses(municipality: object, addresses: int) -> None:
             INSERT INTO places_address (municipality_id, version, created_at, updated_at, bag_object_id,
                 bag_address_id, street, house_number, house_letter, house_number_addition, postcode, town,
                 floor_area_m2, use_purposes, is_habitable_use, is_caravan, bag_status, is_complete)
-            SELECT %s, 1, now(), now(), %s || '01' || lpad(g::text, 10, '0'), %s || '20' || lpad(g::text, 10, '0'),
+            SELECT %s, 1, now(), now(), %s || '01' || lpad(g::text, 10, '0'),
+                %s || '20' || lpad(g::text, 10, '0'),
                 'Straat ' || (g %% 2000), (g %% 300) + 1, '', '', '3077AW', 'Rotterdam', 40 + g %% 80,
                 '["woonfunctie"]'::jsonb, true, false, 'Verblijfsobject in gebruik', true
             FROM generate_series(1, %s) AS g
@@ -155,7 +156,8 @@ def bench_import(persons: int, addresses: int, seed: int) -> None:
         started = time.perf_counter()
         generate_extract(path, persons, addresses, seed)
         print(
-            f"generated {path.name} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.0f} s"
+            f"generated {path.name} ({path.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - started:.0f} s"
         )
     wipe()
     municipality, _ = ensure_municipality(CODE)
@@ -177,7 +179,8 @@ def bench_import(persons: int, addresses: int, seed: int) -> None:
         f"periods ({rows:,} rows) in {seconds:.1f} s: {report_.persons_created / seconds:,.0f} records/s"
     )
     print(
-        f"baseline, reading the file with the csv module: {baseline:.1f} s; import/baseline = {seconds / baseline:.1f}"
+        f"baseline, reading the file with the csv module: {baseline:.1f} s; "
+        f"import/baseline = {seconds / baseline:.1f}"
     )
     print(f"target 120 s for 1,000,000 records: {'ok' if seconds * 1_000_000 / persons < 120 else 'OVER'}")
     assert Person.objects.count() == persons
@@ -206,7 +209,8 @@ def bench_occupancy(periods: int, addresses: int, runs: int, seed: int) -> None:
                 surname_prefix, surname, nationality, registration_status, languages, phone, email, is_secret,
                 a_number, birth_date_raw, brp_nationality_code, suspended_on_raw, suspension_reason,
                 registration_municipality_code)
-            SELECT %s, 1, now(), now(), '', 'Jan', '', 'Achternaam' || g, 'NL', 'brp', '[]'::jsonb, '', '', false,
+            SELECT %s, 1, now(), now(), '', 'Jan', '', 'Achternaam' || g, 'NL', 'brp', '[]'::jsonb, '', '',
+                false,
                 '', '', '', '', '', %s
             FROM generate_series(1, %s) AS g
             """,
@@ -241,7 +245,8 @@ def bench_occupancy(periods: int, addresses: int, runs: int, seed: int) -> None:
         cursor.execute("SELECT count(*) FROM people_residence")
         (count,) = cursor.fetchone()
     print(
-        f"\ngenerated {count:,} residence periods for {people:,} people in {time.perf_counter() - started:.0f} s"
+        f"\ngenerated {count:,} residence periods for {people:,} people "
+        f"in {time.perf_counter() - started:.0f} s"
     )
 
     rng = random.Random(seed)

@@ -8,6 +8,7 @@ timeout) to exercise retries and error handling.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -105,10 +106,9 @@ class FakeBrp:
                 if retry_after is not None:
                     self.send_header("Retry-After", retry_after)
                 self.end_headers()
-                try:
+                # The client may have given up already (a scripted time-out).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a scripted time-out)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -36,7 +36,7 @@ def bulk_insert(model: type[M], objects: Sequence[M], *, batch_size: int = 5000)
             )
             for obj, (value,) in zip(missing, cursor.fetchall(), strict=True):
                 obj.pk = value
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
         raw: Any = cursor.cursor
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objects:
@@ -88,7 +88,9 @@ def copy_rows(model: type[M], rows: Sequence[dict[str, Any]], *, returning_ids: 
                 [meta.db_table, pk.column, len(rows)],
             )
             ids = [value for (value,) in cursor.fetchall()]
-        columns = [f.column for f in fields] + ([pk.column] if returning_ids else [])
+        columns = [f.column or f.attname for f in fields] + (
+            [pk.column or pk.attname] if returning_ids else []
+        )
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
         raw: Any = cursor.cursor
         with raw.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({names}) FROM STDIN") as copy:

@@ -69,7 +69,7 @@ class BrpApiConfig:
 
     @classmethod
     def from_settings(cls) -> BrpApiConfig:
-        values = settings.BRP_API
+        values: dict[str, Any] = settings.BRP_API
         return cls(
             bewoning_url=values["BEWONING_URL"],
             personen_url=values["PERSONEN_URL"],
@@ -245,7 +245,8 @@ class BrpClient:
         if status in (401, 403):
             return BrpApiRefused(
                 _(
-                    "The BRP API refused access (%(status)d %(code)s): check the credentials and the authorisation."
+                    "The BRP API refused access (%(status)d %(code)s): "
+                    "check the credentials and the authorisation."
                 )
                 % {"status": status, "code": code},
                 status=status,

@@ -48,16 +48,13 @@ class AddressIndex:
                 if not in_tenant(holding, code):
                     continue
                 if holding.bag_object_id:
-                    if holding.bag_object_id in self.by_object or any(
-                        a.bag_object_id == holding.bag_object_id for a in new
-                    ):
+                    object_id = holding.bag_object_id
+                    if object_id in self.by_object or object_id in new:
                         continue
                     number = holding.bag_address_id if holding.bag_address_id not in self.numbers else ""
                     self.numbers.add(number)
-                    new.append(
-                        _incomplete(
-                            self.municipality, holding, object_id=holding.bag_object_id, number_id=number
-                        )
+                    new[object_id] = _incomplete(
+                        self.municipality, holding, object_id=object_id, number_id=number
                     )
                 elif holding.local_key is not None:
                     address = _incomplete(self.municipality, holding, object_id="", number_id="")

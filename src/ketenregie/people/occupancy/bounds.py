@@ -102,12 +102,14 @@ def _uncertainty(holdings: Sequence[Holding]) -> list[tuple[dt.date | None, dt.d
             continue
         following = lo[i + 1] if known[i + 1] else hi[i + 1]
         bound = (following - ONE_DAY) if known[i + 1] and following else following
-        if bound is not None and (hi[i] is None or bound < hi[i]):
+        current = hi[i]
+        if bound is not None and (current is None or bound < current):
             hi[i] = bound
     for i in range(len(holdings)):
         # Contradictory neighbours (dates out of order): keep the period non-empty.
-        if lo[i] is not None and hi[i] is not None and hi[i] < lo[i]:
-            hi[i] = lo[i]
+        low, high = lo[i], hi[i]
+        if low is not None and high is not None and high < low:
+            hi[i] = low
     return list(zip(lo, hi, strict=True))
 
 
@@ -120,7 +122,7 @@ def derive_bounds(holdings: Sequence[Holding], *, suspension: Suspension | None 
     for i, holding in enumerate(holdings):
         lo, hi = periods[i]
         known = holding.start.is_complete
-        certain_start = lo if known else (hi + ONE_DAY if hi is not None else NEVER)
+        certain_start: dt.date = (lo or dt.date.min) if known else (hi + ONE_DAY if hi is not None else NEVER)
         if i + 1 < len(holdings):
             next_lo, next_hi = periods[i + 1]
             if holdings[i + 1].start.is_complete:

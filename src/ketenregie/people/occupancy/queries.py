@@ -70,12 +70,12 @@ class Bewoningen:
 
     object_id: str
     compositions: list[Composition]
-    people: dict[int, Person]
+    people: dict[Any, Person]
 
     @property
     def named_people(self) -> list[Person]:
         keys = {o.person_key for c in self.compositions if not c.has_many_residents for o in c.occupants}
-        return [self.people[key] for key in sorted(keys, key=str) if key in self.people]  # type: ignore[index]
+        return [self.people[key] for key in sorted(keys, key=str) if key in self.people]
 
     def to_api(self) -> dict[str, Any]:
         return {"bewoningen": [self._bewoning(c) for c in self.compositions]}
@@ -95,7 +95,7 @@ class Bewoningen:
         return bewoning
 
     def _bewoners(self, occupants: list[Occupant]) -> list[dict[str, Any]]:
-        rows = [bewoner(self.people[o.person_key], in_investigation=o.in_investigation) for o in occupants]  # type: ignore[index]
+        rows = [bewoner(self.people[o.person_key], in_investigation=o.in_investigation) for o in occupants]
         return sorted(
             rows,
             key=lambda row: (
@@ -145,7 +145,7 @@ def bewoningen(
     )
     found = compositions(stays, van, tot)
     people = {stay.person_key: stay.residence.person for stay in stays}
-    answer = Bewoningen(object_id=object_id, compositions=found, people=people)  # type: ignore[arg-type]
+    answer = Bewoningen(object_id=object_id, compositions=found, people=people)
     audit.record_views(actor, objects=answer.named_people, context=context)
     return answer
 

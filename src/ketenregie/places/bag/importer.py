@@ -158,13 +158,13 @@ def import_bag(
     if errors:
         raise ImportRejected(errors[:MAX_REPORTED_ERRORS])
     with transaction.atomic():
-        for code, values in sorted(rows.items()):
+        for code, batch in sorted(rows.items()):
             municipality, _created = ensure_municipality(code)
             report.municipalities.append(f"{municipality.code} {municipality.name}")
-            _write(municipality, values, report)
+            _write(municipality, batch, report)
             progress(
                 _("wrote %(count)s units of %(name)s")
-                % {"count": f"{len(values):,}", "name": municipality.name}
+                % {"count": f"{len(batch):,}", "name": municipality.name}
             )
     return report
 
@@ -197,10 +197,11 @@ def _write(municipality: Municipality, rows: list[dict[str, Any]], report: BagRe
     create: list[Address] = []
     update: list[Address] = []
     for values in rows:
-        address = existing.get(values["bag_object_id"])
-        if address is None:
+        found = existing.get(values["bag_object_id"])
+        if found is None:
             create.append(Address(municipality=municipality, **values))
             continue
+        address = found
         changed = [name for name in FIELDS if getattr(address, name) != values[name]]
         if not changed:
             report.unchanged += 1

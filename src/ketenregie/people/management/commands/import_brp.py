@@ -44,8 +44,8 @@ class Command(BaseCommand):
         try:
             report = import_gbav(path, municipality_code=code, progress=progress)
         except ImportRejected as rejected:
-            for error in rejected.errors:
-                self.stderr.write(str(error))
+            for problem in rejected.errors:
+                self.stderr.write(str(problem))
             raise CommandError(f"Nothing imported: {len(rejected.errors)} problem(s) in {path}.") from None
         for line in report_lines(report):
             self.stdout.write(line)
