@@ -107,3 +107,60 @@ def copy_rows(model: type[M], rows: Sequence[dict[str, Any]], *, returning_ids: 
                     values.append(ids[index])
                 copy.write_row(values)
     return ids
+
+
+def copy_tuples(
+    model: type[M], columns: Sequence[str], rows: Sequence[tuple[Any, ...]], *, returning_ids: bool = False
+) -> list[int]:
+    """Like ``copy_rows``, for rows given as tuples in the order of ``columns`` (attribute names);
+    every other field gets its default. The fastest way in: nothing is looked up per row."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        return copy_rows(
+            model, [dict(zip(columns, row, strict=True)) for row in rows], returning_ids=returning_ids
+        )
+    from django.utils import timezone
+    from psycopg.types.json import Jsonb
+
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    given = set(columns)
+    fields = {f.attname: f for f in meta.concrete_fields if f is not pk}
+    now = timezone.now()
+    rest: list[tuple[str, Any]] = []
+    for name, field in fields.items():
+        if name in given:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            rest.append((name, now))
+        elif field.get_internal_type() == "JSONField":
+            rest.append((name, Jsonb(field.get_default())))
+        else:
+            rest.append((name, field.get_default()))
+    json_positions = [i for i, name in enumerate(columns) if fields[name].get_internal_type() == "JSONField"]
+    constants = tuple(value for _name, value in rest)
+    names = [*columns, *(name for name, _value in rest)]
+    with connection.cursor() as cursor:
+        ids: list[int] = []
+        if returning_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, pk.column, len(rows)],
+            )
+            ids = [value for (value,) in cursor.fetchall()]
+            names.append(pk.attname)
+        quoted = ", ".join(
+            connection.ops.quote_name((fields[n].column if n in fields else pk.column) or n) for n in names
+        )
+        raw: Any = cursor.cursor
+        with raw.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({quoted}) FROM STDIN") as copy:
+            for index, row in enumerate(rows):
+                if json_positions:
+                    row = tuple(Jsonb(v) if i in json_positions else v for i, v in enumerate(row))
+                if returning_ids:
+                    copy.write_row((*row, *constants, ids[index]))
+                else:
+                    copy.write_row((*row, *constants))
+    return ids

@@ -239,7 +239,8 @@ def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = No
         )
     for stay in stays:
         start, end = stay.possible_window
-        if stay.person_key not in present and start <= on and end <= on:
+        # Gone by ``on``; an empty window (an erased record) never made anyone a former resident.
+        if stay.person_key not in present and start < end <= on:
             occupancy.former.append(ResidentRow(residence=stay.residence, person=stay.residence.person))
     postal = (
         Residence.objects.filter(

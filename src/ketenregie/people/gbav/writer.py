@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from ketenregie.core.bulk import bulk_insert, copy_rows
+from ketenregie.core.bulk import bulk_insert, copy_tuples
 from ketenregie.core.models import Municipality
 from ketenregie.core.municipality_codes import RNI_CODE
 from ketenregie.people.brp_dates import BrpDate
@@ -22,6 +22,34 @@ from ketenregie.people.models import (
 from ketenregie.people.occupancy.bounds import BOUND_FIELDS, Suspension, apply_bounds, derive_bounds
 from ketenregie.people.occupancy.bounds import Holding as BoundsHolding
 
+# The columns of a new residence row, in the order ``Writer._new_history`` gives them.
+NEW_RESIDENCE_COLUMNS = (
+    "municipality_id",
+    "person_id",
+    "address_id",
+    "address_function",
+    "sequence",
+    "starts_on_raw",
+    "declaration",
+    "municipality_code",
+    "bag_object_id",
+    "bag_address_id",
+    "brp_address",
+    "country_code",
+    "foreign_address_line1",
+    "foreign_address_line2",
+    "foreign_address_line3",
+    "investigation_code",
+    "investigation_start_raw",
+    "investigation_end_raw",
+    "source",
+    "verification_status",
+    "starts_on",
+    "starts_on_latest",
+    "ends_on",
+    "certain_from",
+    "possible_until",
+)
 RESIDENCE_FIELDS = (
     "address_id",
     "address_function",
@@ -68,7 +96,7 @@ class Writer:
             values = self._person_values(record)
             person = existing.get(record.key)
             if person is None:
-                new_people.append(({"municipality_id": self.municipality.pk, **values}, record))
+                new_people.append((values, record))
                 continue
             fields = [name for name, value in values.items() if getattr(person, name) != value]
             if fields:
@@ -79,13 +107,19 @@ class Writer:
                 changed_fields.update(fields)
             old.append((person, record))
         # New people go in as plain rows (COPY on PostgreSQL): no model instances for a million records.
-        ids = copy_rows(Person, [row for row, _r in new_people], returning_ids=True)
+        person_columns = ["municipality_id", *new_people[0][0].keys()] if new_people else []
+        ids = copy_tuples(
+            Person,
+            person_columns,
+            [(self.municipality.pk, *row.values()) for row, _r in new_people],
+            returning_ids=True,
+        )
         if changed_people:
             Person.objects.bulk_update(changed_people, [*sorted(changed_fields), "version", "updated_at"])
-        residences: list[dict[str, Any]] = []
+        residences: list[tuple[Any, ...]] = []
         for person_id, (row, record) in zip(ids, new_people, strict=True):
             residences.extend(self._new_history(person_id, row, record))
-        copy_rows(Residence, residences)
+        copy_tuples(Residence, NEW_RESIDENCE_COLUMNS, residences)
         self.report.residences_created += len(residences)
         self.report.persons_created += len(new_people)
         self.created += len(new_people)
@@ -127,8 +161,8 @@ class Writer:
 
     def _new_history(
         self, person_id: int, person: dict[str, Any], record: PersonRecord
-    ) -> list[dict[str, Any]]:
-        """The residence rows of a new person, with the occupancy bounds of their holdings."""
+    ) -> list[tuple[Any, ...]]:
+        """The residence rows of a new person (NEW_RESIDENCE_COLUMNS), with their occupancy bounds."""
         holdings = record.holdings
         suspension = (
             Suspension(reason=person["suspension_reason"], on=person["suspended_on"])
@@ -146,19 +180,40 @@ class Writer:
             ],
             suspension=suspension,
         )
-        return [
-            {
-                **self._residence_values(holding),
-                "person_id": person_id,
-                "sequence": sequence,
-                "starts_on": bound.starts_on,
-                "starts_on_latest": bound.starts_on_latest,
-                "ends_on": bound.ends_on,
-                "certain_from": bound.certain_from,
-                "possible_until": bound.possible_until,
-            }
-            for sequence, (holding, bound) in enumerate(zip(holdings, bounds, strict=True), start=1)
-        ]
+        municipality_id, code = self.municipality.pk, self.municipality.code
+        rows = []
+        for sequence, (h, bound) in enumerate(zip(holdings, bounds, strict=True), start=1):
+            lines = h.foreign_lines
+            rows.append(
+                (
+                    municipality_id,
+                    person_id,
+                    self.addresses.address_id(h, code),
+                    h.function,
+                    sequence,
+                    h.start.raw,
+                    h.declaration,
+                    h.municipality_code,
+                    h.bag_object_id,
+                    h.bag_address_id,
+                    h.brp_address,
+                    h.country_code,
+                    lines[0],
+                    lines[1],
+                    lines[2],
+                    h.investigation_code,
+                    h.investigation_start,
+                    h.investigation_end,
+                    ResidenceSource.RNI if h.municipality_code == RNI_CODE else ResidenceSource.BRP,
+                    VerificationStatus.VERIFIED,
+                    bound.starts_on,
+                    bound.starts_on_latest,
+                    bound.ends_on,
+                    bound.certain_from,
+                    bound.possible_until,
+                )
+            )
+        return rows
 
     def _residence_values(self, holding: Holding) -> dict[str, Any]:
         lines = holding.foreign_lines
