@@ -128,7 +128,8 @@ def copy_tuples(
     assert pk is not None
     given = set(columns)
     fields = {f.attname: f for f in meta.concrete_fields if f is not pk}
-    now = timezone.now()
+    # As text: PostgreSQL reads it; a datetime would go through a time-zone adapter on every row.
+    now = timezone.now().isoformat()
     rest: list[tuple[str, Any]] = []
     for name, field in fields.items():
         if name in given:

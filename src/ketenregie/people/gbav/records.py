@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ketenregie.core.imports import RowError
@@ -211,23 +210,28 @@ class Problems:
 
 
 @lru_cache(maxsize=65536)
-def _read_date(value: str, language: str | None) -> tuple[BrpDate | None, str | None, str | None]:
-    """(date, warning, error) for a raw value; the same dates recur thousands of times in an extract."""
+def _date_kind(value: str) -> tuple[BrpDate | None, bool, bool]:
+    """(date, warning, error) of a raw value, without messages: the same dates recur thousands of
+    times in an extract. Messages are made only for the rare value that needs one."""
     try:
         date, warning = BrpDate.read(value)
-    except BrpDateError as error:
-        return None, None, str(error)
-    return date, warning, None
+    except BrpDateError:
+        return None, False, True
+    return date, bool(warning), False
 
 
 def _date(value: str, row: int, column: str, problems: Problems) -> BrpDate | None:
     if not value:
         return None
-    date, warning, error = _read_date(value, get_language())
+    date, warning, error = _date_kind(value)
     if error:
-        problems.errors.append(RowError(row, column, error))
+        try:
+            BrpDate.read(value)
+        except BrpDateError as problem:
+            problems.errors.append(RowError(row, column, str(problem)))
     elif warning:
-        problems.warnings.append(RowError(row, column, warning))
+        message = BrpDate.read(value)[1]
+        problems.warnings.append(RowError(row, column, message or ""))
     return date
 
 
