@@ -284,8 +284,11 @@ def _ask(municipality: object, addresses: int, runs: int, seed: int) -> None:
         answer = bewoning_op_peildatum(actor=actor, object_id=samples[i][0], peildatum=samples[i][1])
         found.append(sum(len(c.occupants) for c in answer.compositions))
 
-    timing: Timing = measure("BewoningMetPeildatum, 18M residence periods", ask, runs)
-    report([timing], baseline, target_ms=10)
+    cold: Timing = measure("BewoningMetPeildatum, 18M periods, first asking", ask, runs)
+    # The same questions again: the pages they need are now in memory, as a municipality's working
+    # set is on a server whose memory holds it (shared_buffers here is PostgreSQL's default 128 MB).
+    warm: Timing = measure("BewoningMetPeildatum, 18M periods, asked again", ask, runs)
+    report([cold, warm], baseline, target_ms=10)
     print(f"residents per answer: mean {sum(found) / len(found):.1f}, max {max(found)}")
 
 

@@ -222,7 +222,9 @@ def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = No
     )
     if address.municipality_id != actor.municipality.pk:
         return occupancy
-    stays = occupancy_rules.address_stays(municipality_id=actor.municipality.pk, address_ids=[address.pk])
+    stays = occupancy_rules.address_stays(
+        municipality_id=actor.municipality.pk, address_ids=[address.pk], for_page=True
+    )
     occupants = occupancy_rules.occupants_on(stays, on)
     occupancy.registered_count = sum(1 for o in occupants if o.state == occupancy_rules.State.CERTAIN)
     occupancy.possible_count = len(occupants) - occupancy.registered_count

@@ -53,12 +53,18 @@ def overlapping(residences: QuerySet[Residence], van: dt.date, tot: dt.date) -> 
 
 
 def address_stays(
-    *, municipality_id: int, address_ids: list[int], van: dt.date | None = None, tot: dt.date | None = None
+    *,
+    municipality_id: int,
+    address_ids: list[int],
+    van: dt.date | None = None,
+    tot: dt.date | None = None,
+    for_page: bool = False,
 ) -> list[Stay]:
-    """The living-address stays at these addresses (all of them, or those that can touch [van, tot))."""
+    """The living-address stays at these addresses (all of them, or those that can touch [van, tot)).
+    ``for_page`` also loads what the address page shows of each person (the labour-migrant profile)."""
     residences = Residence.objects.filter(
         municipality_id=municipality_id, address_id__in=address_ids, address_function=AddressFunction.LIVING
-    ).select_related("person__labour_migrant")
+    ).select_related("person__labour_migrant" if for_page else "person")
     if van is not None and tot is not None:
         residences = overlapping(residences, van, tot)
     return [stay_of(r) for r in residences.order_by("person_id", "sequence", "starts_on", "pk")]
