@@ -197,6 +197,17 @@ API: list[tuple[str, str, Callable[[World], str], dict[str, Any] | None, tuple[C
     ),
     ("housing locations", "get", lambda w: "/api/v1/housing-locations/", None, (C.VIEW_REGISTERS,)),
     (
+        "brp bewoningen",
+        "post",
+        lambda w: "/api/v1/brp/bewoningen",
+        {
+            "type": "BewoningMetPeildatum",
+            "peildatum": "2024-03-01",
+            "adresseerbaarObjectIdentificatie": "0599010000000001",
+        },
+        (C.VIEW_PERSONAL_DATA,),
+    ),
+    (
         "housing location",
         "get",
         lambda w: f"/api/v1/housing-locations/{w.location.pk}/",

@@ -299,3 +299,18 @@ PORTAL_GROUP_UPLOAD_MAX_BYTES = env_int("PORTAL_GROUP_UPLOAD_MAX_BYTES", 1024 * 
 PSEUDONYM_SECRET = env_str("PSEUDONYM_SECRET", "") or SECRET_KEY
 # A form whose CSRF token expired gets a page in the visitor's language instead of Django's technical one.
 CSRF_FAILURE_VIEW = "ketenregie.portal.views.csrf_failure"
+# The national BRP APIs (Bewoning, Personen) that ketenregie.people.brp_client talks to. Empty URLs
+# mean not configured: the client then refuses with a clear error instead of guessing.
+BRP_API = {
+    "BEWONING_URL": env_str("BRP_BEWONING_URL", ""),
+    "PERSONEN_URL": env_str("BRP_PERSONEN_URL", ""),
+    "API_KEY": env_str("BRP_API_KEY", ""),
+    "OAUTH_TOKEN_URL": env_str("BRP_OAUTH_TOKEN_URL", ""),
+    "OAUTH_CLIENT_ID": env_str("BRP_OAUTH_CLIENT_ID", ""),
+    "OAUTH_CLIENT_SECRET": env_str("BRP_OAUTH_CLIENT_SECRET", ""),
+    "CLIENT_CERT": env_str("BRP_CLIENT_CERT", ""),
+    "CLIENT_KEY": env_str("BRP_CLIENT_KEY", ""),
+    "TIMEOUT_SECONDS": env_int("BRP_API_TIMEOUT_SECONDS", 10, minimum=1),
+    "RETRIES": env_int("BRP_API_RETRIES", 3, minimum=0),
+    "BACKOFF_MS": env_int("BRP_API_BACKOFF_MS", 500, minimum=0),
+}

@@ -6,6 +6,7 @@ from ketenregie.api.views import ObtainTokenView
 from ketenregie.employers.api import EmployerViewSet
 from ketenregie.housing.api import HousingLocationViewSet
 from ketenregie.people.api import PersonViewSet
+from ketenregie.people.api_bewoning import BewoningenView
 from ketenregie.places.api import AddressViewSet
 
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
@@ -19,5 +20,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The BRP Bewoning API's own path (no trailing slash), so its clients can use this base URL.
+    path("brp/bewoningen", BewoningenView.as_view(), name="brp_bewoningen"),
     path("", include(router.urls)),
 ]

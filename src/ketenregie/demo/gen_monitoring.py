@@ -65,7 +65,11 @@ LINES: list[tuple[int, str, str, list[tuple[str, bool]], int]] = [
         "Zelfredzaamheid van EU-arbeidsmigranten",
         "EU-arbeidsmigranten leren de taal, kennen hun rechten en plichten en vinden hun weg, ook via sleutelfiguren "
         "uit hun eigen gemeenschap.",
-        [("infopoint_course_formal", True), ("infopoint_course_non_formal", False), ("infopoint_key_figures", False)],
+        [
+            ("infopoint_course_formal", True),
+            ("infopoint_course_non_formal", False),
+            ("infopoint_key_figures", False),
+        ],
         600_000,
     ),
     (

@@ -13,7 +13,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ketenregie.core.models import Municipality, Norms, TenantModel
-from ketenregie.demo import gen_infopoint, gen_monitoring, gen_people, gen_places, gen_portal, gen_work
+from ketenregie.demo import (
+    gen_brp,
+    gen_infopoint,
+    gen_monitoring,
+    gen_people,
+    gen_places,
+    gen_portal,
+    gen_work,
+)
 from ketenregie.demo.accounts import ensure_organisations
 from ketenregie.demo.context import GenerationContext
 from ketenregie.demo.models import SeedRun
@@ -106,6 +114,8 @@ def seed_municipality(
         progress("[7/9] employments and covenant")
         gen_work.build_employments(ctx, workforce, providers)
         gen_work.build_covenant(ctx, workforce)
+        progress("  BRP cases: unknown start dates, secrecy, investigation, suspension, postal address")
+        gen_brp.build_brp_cases(ctx)
         progress("[8/9] information point and portal")
         gen_infopoint.build_infopoint(ctx)
         gen_portal.build_portal(ctx)

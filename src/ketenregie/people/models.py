@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.core.models import TenantModel, VersionedModel
 from ketenregie.core.validators import validate_bsn
+from ketenregie.people.brp_dates import BrpDate
 
 
 class RegistrationStatus(models.TextChoices):
@@ -18,7 +20,32 @@ class RegistrationStatus(models.TextChoices):
     DECEASED = "deceased", _("deceased")
 
 
+class SuspensionReason(models.TextChoices):
+    """Reden opschorting bijhouding (07.67.20)."""
+
+    DECEASED = "O", _("deceased (overlijden)")
+    EMIGRATED = "E", _("emigrated (emigratie)")
+    MINISTERIAL_DECISION = "M", _("ministerial decision (ministerieel besluit)")
+    RNI = "R", _("record created in the RNI")
+    WITHDRAWN = "F", _("record withdrawn as erroneous (fout)")
+    ERASED = "W", _("record erased (wissen)")
+    UNKNOWN = ".", _("unknown")
+
+
+# A record suspended for these reasons never held an address as far as occupancy is concerned.
+VOID_SUSPENSION_REASONS = frozenset({SuspensionReason.WITHDRAWN, SuspensionReason.ERASED})
+
+
 class Person(TenantModel, VersionedModel):
+    # The indexes below all begin with the municipality, so the foreign key needs none of its own:
+    # one index less to maintain on every insert (a million at a time in a BRP import).
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("municipality"),
+        db_index=False,
+    )
     bsn = models.CharField(
         _("BSN"),
         max_length=9,
@@ -52,18 +79,60 @@ class Person(TenantModel, VersionedModel):
         default=False,
         help_text=_("The person asked the BRP not to hand out their data to third parties."),
     )
+    # What the BRP itself records (imported from a GBA-V extract), kept as it was delivered.
+    a_number = models.CharField(
+        _("A-number (01.01.10)"),
+        max_length=10,
+        blank=True,
+        help_text=_("The administration number of the BRP record: how an extract identifies a person."),
+    )
+    birth_date_raw = models.CharField(
+        _("date of birth as in the BRP (01.03.10)"),
+        max_length=8,
+        blank=True,
+        help_text=_("YYYYMMDD with 00 for an unknown month or day."),
+    )
+    brp_nationality_code = models.CharField(_("nationality code (04.05.10)"), max_length=4, blank=True)
+    secrecy_indicator = models.PositiveSmallIntegerField(
+        _("secrecy indicator (07.70.10)"),
+        null=True,
+        blank=True,
+        help_text=_("0 to 7 as in the BRP; anything above 0 means secret."),
+    )
+    suspended_on = models.DateField(
+        _("record suspended on (07.67.10)"),
+        null=True,
+        blank=True,
+        help_text=_("The earliest day the suspension can have started when the date is partly unknown."),
+    )
+    suspended_on_raw = models.CharField(_("suspension date as in the BRP"), max_length=8, blank=True)
+    suspension_reason = models.CharField(
+        _("reason for suspension (07.67.20)"), max_length=1, blank=True, choices=SuspensionReason.choices
+    )
+    registration_municipality_code = models.CharField(
+        _("municipality of registration (08.09.10)"), max_length=4, blank=True
+    )
 
     class Meta:
         ordering = ["surname", "given_names", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
+            # The BRP itself holds records that share a BSN (a known data problem it investigates), so
+            # records imported from it are identified by A-number; people entered here keep a unique
+            # BSN (``clean`` also checks them against the imported records).
             models.UniqueConstraint(
                 fields=["municipality", "bsn"],
-                condition=~Q(bsn=""),
+                condition=~Q(bsn="") & Q(a_number=""),
                 name="person_unique_bsn",
                 violation_error_message=_("A person with this BSN is already registered."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "a_number"],
+                condition=~Q(a_number=""),
+                name="person_unique_a_number",
+                violation_error_message=_("A person with this A-number is already registered."),
+            ),
         ]
         indexes = [
             models.Index(fields=["municipality", "surname", "birth_date"], name="person_name_birth"),
@@ -76,6 +145,26 @@ class Person(TenantModel, VersionedModel):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.given_names, self.surname_prefix, self.surname) if part)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.bsn and not self.a_number and self.municipality_id:
+            clash = Person.objects.filter(municipality_id=self.municipality_id, bsn=self.bsn).exclude(
+                pk=self.pk
+            )
+            if clash.exists():
+                raise ValidationError({"bsn": _("A person with this BSN is already registered.")})
+
+    @property
+    def is_suspended(self) -> bool:
+        return bool(self.suspension_reason)
+
+    @property
+    def birth_date_brp(self) -> BrpDate | None:
+        """The date of birth with its unknown parts, for displays that must not invent a day."""
+        if self.birth_date_raw:
+            return BrpDate(self.birth_date_raw)
+        return BrpDate.from_date(self.birth_date) if self.birth_date else None
 
 
 class Sector(models.TextChoices):
@@ -133,22 +222,131 @@ class AddressFunction(models.TextChoices):
     POSTAL = "B", _("postal address (briefadres)")
 
 
+class AddressDeclaration(models.TextChoices):
+    """Omschrijving van de aangifte adreshouding (08.72.10): who declared the address, or why it changed."""
+
+    EX_OFFICIO = "A", _("ex officio (ambtshalve)")
+    MINISTERIAL_DECISION = "B", _("ministerial decision")
+    GUARDIAN = "G", _("guardian (gezaghouder)")
+    HEAD_OF_INSTITUTION = "H", _("head of institution")
+    REGISTERED_PERSON = "I", _("the registered person (ingeschrevene)")
+    ADULT_CHILD = "K", _("adult child living with a parent")
+    AUTHORISED_ADULT = "M", _("authorised adult (meerderjarige gemachtigde)")
+    PARENT = "O", _("parent living with an adult child")
+    PARTNER = "P", _("spouse or registered partner")
+    TECHNICAL_BAG_CHANGE = "T", _("technical change for the BAG")
+    INFRASTRUCTURAL_CHANGE = "W", _("infrastructural change")
+    UNKNOWN = ".", _("unknown")
+
+
+# The address changed by itself (a new BAG identification, a split or a merger), not by a move.
+INFRASTRUCTURAL_DECLARATIONS = frozenset(
+    {AddressDeclaration.TECHNICAL_BAG_CHANGE, AddressDeclaration.INFRASTRUCTURAL_CHANGE}
+)
+
+
 class Residence(TenantModel, VersionedModel):
     """A person's stay at an address for a period [starts_on, ends_on): the end date is exclusive."""
 
+    # Both foreign keys lead a composite index below (residence_person_start, residence_address_end),
+    # so they need no index of their own.
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="residences", verbose_name=_("person")
+        Person, on_delete=models.CASCADE, related_name="residences", verbose_name=_("person"), db_index=False
     )
     address = models.ForeignKey(
-        "places.Address", on_delete=models.PROTECT, related_name="residences", verbose_name=_("address")
+        "places.Address",
+        on_delete=models.PROTECT,
+        related_name="residences",
+        verbose_name=_("address"),
+        null=True,
+        blank=True,
+        db_index=False,
+        help_text=_("Empty for an address abroad or in another municipality's register."),
     )
-    starts_on = models.DateField(_("from"), null=True, blank=True)
+    starts_on = models.DateField(
+        _("from"),
+        null=True,
+        blank=True,
+        help_text=_("The earliest day the stay can have started; empty when wholly unknown."),
+    )
     ends_on = models.DateField(
         _("until"),
         null=True,
         blank=True,
         help_text=_("The first day the person no longer stays here; empty while current."),
     )
+    # The BRP's own facts about this address holding (verblijfplaats), kept as delivered.
+    sequence = models.PositiveIntegerField(
+        _("order in the history"),
+        default=0,
+        help_text=_("1 for the person's first known address holding; 0 when not from the BRP."),
+    )
+    starts_on_raw = models.CharField(
+        _("start date as in the BRP (08.10.30)"),
+        max_length=8,
+        blank=True,
+        help_text=_("YYYYMMDD with 00 for an unknown month or day, 00000000 when wholly unknown."),
+    )
+    starts_on_latest = models.DateField(
+        _("latest possible start"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the stay can have started; equals the start when the date is known."),
+    )
+    certain_from = models.DateField(
+        _("certainly living here from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the start date is partly unknown: the first day the person certainly lives here "
+            "(9999-12-31 when never). Empty means the same as the start."
+        ),
+    )
+    possible_until = models.DateField(
+        _("possibly living here until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the next holding's start is partly unknown: the first day the person certainly "
+            "no longer lives here (9999-12-31 when open). Empty means the same as the end."
+        ),
+    )
+    declaration = models.CharField(
+        _("declaration of address (08.72.10)"), max_length=1, blank=True, choices=AddressDeclaration.choices
+    )
+    municipality_code = models.CharField(
+        _("municipality of registration (08.09.10)"), max_length=4, blank=True
+    )
+    bag_object_id = models.CharField(_("addressable object id (08.11.80)"), max_length=16, blank=True)
+    bag_address_id = models.CharField(_("nummeraanduiding id (08.11.90)"), max_length=16, blank=True)
+    brp_address = models.JSONField(
+        _("address as in the BRP"),
+        default=dict,
+        blank=True,
+        help_text=_("Street, number, postcode, town or location description as the BRP recorded them."),
+    )
+    country_code = models.CharField(
+        _("country (08.13.10)"), max_length=4, blank=True, help_text=_("Set for an address abroad.")
+    )
+    foreign_address_line1 = models.CharField(
+        _("address abroad, line 1 (08.13.30)"), max_length=40, blank=True
+    )
+    foreign_address_line2 = models.CharField(
+        _("address abroad, line 2 (08.13.40)"), max_length=40, blank=True
+    )
+    foreign_address_line3 = models.CharField(
+        _("address abroad, line 3 (08.13.50)"), max_length=40, blank=True
+    )
+    investigation_code = models.CharField(
+        _("data under investigation (08.83.10)"),
+        max_length=6,
+        blank=True,
+        help_text=_("Which data of this address holding the municipality is investigating, e.g. 080000."),
+    )
+    investigation_start_raw = models.CharField(
+        _("investigation started (08.83.20)"), max_length=8, blank=True
+    )
+    investigation_end_raw = models.CharField(_("investigation ended (08.83.30)"), max_length=8, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=ResidenceSource.choices)
     verification_status = models.CharField(
         _("verification"),
@@ -165,10 +363,12 @@ class Residence(TenantModel, VersionedModel):
         verbose_name = _("residence")
         verbose_name_plural = _("residences")
         constraints = [
+            # An end equal to the start is an empty period: a holding the BRP superseded on the day it
+            # began (an infrastructural change recorded with the original start date).
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True)
                 | Q(starts_on__isnull=True)
-                | Q(ends_on__gt=models.F("starts_on")),
+                | Q(ends_on__gte=models.F("starts_on")),
                 name="residence_ends_after_start",
             )
         ]
@@ -181,9 +381,37 @@ class Residence(TenantModel, VersionedModel):
         return f"{self.person_id} @ {self.address_id} [{self.starts_on}–{self.ends_on or ''})"
 
     def is_living_on(self, day: dt.date) -> bool:
-        """The Python twin of ``people.selectors.living_on``; both use the half-open period."""
+        """The Python twin of ``people.selectors.living_on``: certainly living here on ``day``."""
         return (
             self.address_function == AddressFunction.LIVING
             and (self.starts_on is None or self.starts_on <= day)
             and (self.ends_on is None or self.ends_on > day)
+            and (self.certain_from is None or self.certain_from <= day)
         )
+
+    @property
+    def start_brp(self) -> BrpDate | None:
+        """The start date with its unknown parts (from the BRP), or the known start."""
+        if self.starts_on_raw:
+            return BrpDate(self.starts_on_raw)
+        return BrpDate.from_date(self.starts_on) if self.starts_on else None
+
+    @property
+    def is_abroad(self) -> bool:
+        return bool(self.country_code)
+
+    @property
+    def label(self) -> str:
+        """Where this holding was: the register's address, or what the BRP recorded."""
+        if self.address_id and self.address is not None:
+            return self.address.label
+        if self.country_code:
+            lines = (self.foreign_address_line1, self.foreign_address_line2, self.foreign_address_line3)
+            return ", ".join(line for line in lines if line) or self.country_code
+        parts = self.brp_address
+        if parts.get("location"):
+            return str(parts["location"])
+        number = "".join(str(parts.get(k, "")) for k in ("house_number", "house_letter"))
+        if parts.get("house_number_addition"):
+            number += f"-{parts['house_number_addition']}"
+        return " ".join(p for p in (parts.get("street", ""), number, parts.get("postcode", "")) if p)

@@ -18,6 +18,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
+from ketenregie.people import occupancy as occupancy_rules
 from ketenregie.people.models import (
     AddressFunction,
     LabourMigrant,
@@ -33,11 +34,20 @@ def _today() -> dt.date:
 
 
 def living_on(on: dt.date) -> Q:
-    """Residence periods [starts_on, ends_on) as a living address that include ``on``."""
+    """Residences of people who certainly live at the address on ``on`` (bewoners in the sense of the
+    BRP Bewoning API, see ``people.occupancy``): a living address whose period [starts_on, ends_on)
+    includes ``on`` and, when the start date is partly unknown, whose certain part has begun.
+
+    ``people.occupancy`` stores the bounds on each Residence, so this plain range test counts the
+    same people as the rules do, also for partly unknown dates. Possible residents (mogelijke
+    bewoners) are not counted. One person is counted once: the certain periods of a person's
+    holdings never overlap.
+    """
     return (
         Q(address_function=AddressFunction.LIVING)
         & (Q(starts_on__isnull=True) | Q(starts_on__lte=on))
         & (Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        & (Q(certain_from__isnull=True) | Q(certain_from__lte=on))
     )
 
 
@@ -149,6 +159,7 @@ def person_residences(*, actor: Actor, person: Person) -> list[Residence]:
 class ResidentRow:
     residence: Residence
     person: Person
+    in_investigation: bool = False
 
     @property
     def is_labour_migrant(self) -> bool:
@@ -157,13 +168,18 @@ class ResidentRow:
 
 @dataclass
 class AddressOccupancy:
-    """Who lives at an address on a date, who lived there before, and the floor area per person."""
+    """Who lives at an address on a date (residents and possible residents, by the BRP Bewoning
+    rules in ``people.occupancy``), who lived there before, who has it as postal address, and the
+    floor area per resident."""
 
     on: dt.date
     registered_count: int = 0
+    possible_count: int = 0
     names_visible: bool = False
     current: list[ResidentRow] = field(default_factory=list)
+    possible: list[ResidentRow] = field(default_factory=list)
     former: list[ResidentRow] = field(default_factory=list)
+    postal: list[ResidentRow] = field(default_factory=list)
     floor_area_m2: int | None = None
     norm_m2_per_person: Decimal = Decimal("12")
 
@@ -189,7 +205,11 @@ class AddressOccupancy:
 
 def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = None) -> AddressOccupancy:
     """Who lives at an address. Roles that may see personal data get names (audited per person);
-    other register roles get the count and the floor area per person only."""
+    other register roles get the counts and the floor area per person only.
+
+    Residents and possible residents follow ``people.occupancy`` (the BRP Bewoning rules): the
+    count of residents is the same number the address list shows.
+    """
     actor.require(Capability.VIEW_REGISTERS)
     on = on or _today()
     norms = norms_for(actor.municipality)
@@ -200,24 +220,46 @@ def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = No
         norm_m2_per_person=norm,
         names_visible=actor.can(Capability.VIEW_PERSONAL_DATA),
     )
-    if not occupancy.names_visible:
-        occupancy.registered_count = Residence.objects.filter(
-            living_on(on), address=address, municipality=actor.municipality
-        ).count()
+    if address.municipality_id != actor.municipality.pk:
         return occupancy
-    residences = (
-        Residence.objects.filter(address=address, municipality=actor.municipality)
-        .select_related("person__labour_migrant")
-        .order_by("-starts_on", "-pk")
+    stays = occupancy_rules.address_stays(
+        municipality_id=actor.municipality.pk, address_ids=[address.pk], for_page=True
     )
-    for residence in residences:
-        row = ResidentRow(residence=residence, person=residence.person)
-        if residence.is_living_on(on):
-            occupancy.current.append(row)
-        elif residence.starts_on is None or residence.starts_on <= on:
-            occupancy.former.append(row)
-    occupancy.registered_count = len(occupancy.current)
-    people = {row.person.pk: row.person for row in occupancy.current + occupancy.former}
+    occupants = occupancy_rules.occupants_on(stays, on)
+    occupancy.registered_count = sum(1 for o in occupants if o.state == occupancy_rules.State.CERTAIN)
+    occupancy.possible_count = len(occupants) - occupancy.registered_count
+    if not occupancy.names_visible:
+        return occupancy
+    present = {o.person_key for o in occupants}
+    for occupant in occupants:
+        residence = occupant.stays[0].residence
+        row = ResidentRow(
+            residence=residence, person=residence.person, in_investigation=occupant.in_investigation
+        )
+        (occupancy.current if occupant.state == occupancy_rules.State.CERTAIN else occupancy.possible).append(
+            row
+        )
+    for stay in stays:
+        start, end = stay.possible_window
+        # Gone by ``on``; an empty window (an erased record) never made anyone a former resident.
+        if stay.person_key not in present and start < end <= on:
+            occupancy.former.append(ResidentRow(residence=stay.residence, person=stay.residence.person))
+    postal = (
+        Residence.objects.filter(
+            address=address, municipality=actor.municipality, address_function=AddressFunction.POSTAL
+        )
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        .select_related("person")
+    )
+    occupancy.postal = [ResidentRow(residence=r, person=r.person) for r in postal]
+    for rows in (occupancy.current, occupancy.possible, occupancy.former, occupancy.postal):
+        rows.sort(key=lambda row: (row.residence.starts_on or dt.date.min, row.residence.pk), reverse=True)
+    people = {
+        row.person.pk: row.person
+        for rows in (occupancy.current, occupancy.possible, occupancy.former, occupancy.postal)
+        for row in rows
+    }
     audit.record_views(actor, objects=people.values(), context="address_residents")
     return occupancy
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from ketenregie.core import audit
@@ -91,6 +92,8 @@ def residence_start(
             audit.record_change(
                 actor, instance=previous, action=AuditAction.UPDATE, changed_fields=["ends_on"]
             )
+    # A person with a BRP history keeps its order: the new holding comes after the last one.
+    last = Residence.objects.filter(person=person).aggregate(last=Max("sequence"))["last"] or 0
     residence = Residence(
         municipality=actor.municipality,
         person=person,
@@ -99,6 +102,7 @@ def residence_start(
         source=source,
         verification_status=verification_status,
         address_function=address_function,
+        sequence=last + 1 if last else 0,
     )
     residence.full_clean()
     residence.save()

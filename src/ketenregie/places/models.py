@@ -39,6 +39,8 @@ class BagStatus(models.TextChoices):
     NOT_REALISED = "Niet gerealiseerd verblijfsobject", _("not realised")
     OUT_OF_USE = "Verblijfsobject buiten gebruik", _("out of use")
     RENOVATION = "Verbouwing verblijfsobject", _("under renovation")
+    PLACE_DESIGNATED = "Plaats aangewezen", _("berth or pitch designated")
+    PLACE_WITHDRAWN = "Plaats ingetrokken", _("berth or pitch withdrawn")
     UNKNOWN = "", _("unknown")
 
 
