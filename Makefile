@@ -64,6 +64,7 @@ messages: install
 bench: install
 	$(BIN)/python benchmarks/bench_registers.py
 	$(BIN)/python benchmarks/bench_portal_load.py
+	$(BIN)/python benchmarks/bench_casework.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -176,3 +177,139 @@ def portal_settings(settings: Any, municipality: Municipality) -> Municipality:
     settings.PORTAL_MIN_FILL_SECONDS = 0
     cache.clear()
     return municipality
+
+
+@dataclass
+class Casework:
+    """Meldingen and a case shared with partners under different agreements, for casework tests.
+
+    Organisations: the municipal department of the personas (lead), the NLA (partner persona; agreement
+    without reporters' contact details), the police (findings only), the Tax Administration (agreement
+    expired). ``other_case`` is one no partner takes part in.
+    """
+
+    signal: Any
+    signal_attachment: Any
+    case: Any
+    other_case: Any
+    finding: Any
+    registration: Any
+    measure: Any
+    attachment: Any
+    handover: Any
+    nla: Any
+    police: Any
+    tax: Any
+    personas: dict[str, User]
+
+
+@pytest.fixture
+def casework(
+    world: World, personas: dict[str, User], actor_for: Callable[[str], Actor], settings: Any, tmp_path: Any
+) -> Casework:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ketenregie.cases import services as case_services
+    from ketenregie.cases.models import CaseParticipant
+    from ketenregie.core.models import Organisation, OrganisationKind
+    from ketenregie.core.uploads import check_upload
+    from ketenregie.signals import services as signal_services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    municipality = world.address.municipality
+    enforcement = actor_for(Role.ENFORCEMENT)
+    nla = personas[Role.PARTNER].memberships.get().organisation
+    police = Organisation.objects.create(
+        municipality=municipality, name="Politie Rotterdam", kind=OrganisationKind.POLICE
+    )
+    tax = Organisation.objects.create(
+        municipality=municipality, name="Belastingdienst", kind=OrganisationKind.TAX_OFFICE
+    )
+    for name, organisation in (("police_partner", police), ("tax_partner", tax)):
+        personas[name] = f.UserFactory(username=name)
+        f.MembershipFactory(user=personas[name], organisation=organisation, role=Role.PARTNER)
+    f.AgreementFactory(municipality=municipality, name="Convenant NLA", parties=[nla])
+    f.AgreementFactory(
+        municipality=municipality, name="Convenant politie", parties=[police], data_categories=["findings"]
+    )
+    expired = f.AgreementFactory(
+        municipality=municipality,
+        name="Convenant Belastingdienst",
+        parties=[tax],
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=dt.date(2021, 12, 31),
+    )
+    signal = signal_services.signal_submit(
+        actor=enforcement,
+        description="Elke nacht slapen hier minstens twaalf arbeidsmigranten op matrassen.",
+        category=f.signal_category(municipality, "overcrowding"),
+        address=world.address,
+        reporter=signal_services.Reporter(
+            name="Jan Buurman", email="jan.buurman@example.nl", phone="0612345678"
+        ),
+        attachments=[check_upload(SimpleUploadedFile("gevel.png", f.PNG_BYTES))],
+    )
+    case = case_services.case_open(
+        actor=enforcement, kind="house_visit", title="Huisbezoek Boterdiep", signals=[signal]
+    )
+    case_services.participant_add(actor=enforcement, case=case, organisation=nla)
+    case_services.participant_add(actor=enforcement, case=case, organisation=police)
+    # The expired agreement was valid when the tax office joined; it no longer gives access.
+    CaseParticipant.objects.create(municipality=municipality, case=case, organisation=tax, agreement=expired)
+    finding = case_services.finding_record(
+        actor=enforcement,
+        case=case,
+        address=world.address,
+        found_on=dt.date(2026, 3, 10),
+        persons_found=9,
+        unregistered_persons=8,
+        fire_safety_issue=True,
+        notes="Matrassen in de woonkamer",
+    )
+    registration = case_services.registration_form_add(
+        actor=enforcement,
+        finding=finding,
+        given_names="Piotr",
+        surname="Zieliński",
+        birth_date=dt.date(1994, 4, 12),
+        nationality="PL",
+    )
+    measure = case_services.measure_take(
+        actor=enforcement,
+        case=case,
+        kind="penalty_order",
+        address=world.address,
+        addressee="Verhuurder B.V.",
+        issued_on=dt.date(2026, 3, 12),
+        amount=Decimal("2500.00"),
+        max_amount=Decimal("25000.00"),
+        deadline=dt.date(2026, 4, 12),
+    )
+    attachment = case_services.attachment_add(
+        actor=enforcement,
+        case=case,
+        finding=finding,
+        upload=check_upload(SimpleUploadedFile("woonkamer.png", f.PNG_BYTES)),
+        description="Woonkamer met matrassen",
+    )
+    handover = case_services.handover_create(
+        actor=enforcement, case=case, to_organisation=nla, note="Signalen van uitbuiting"
+    )
+    other_case = case_services.case_open(
+        actor=enforcement, kind="vacancy_check", title="Leegstandcontrole", addresses=[world.address]
+    )
+    return Casework(
+        signal=signal,
+        signal_attachment=signal.attachments.get(),
+        case=case,
+        other_case=other_case,
+        finding=finding,
+        registration=registration,
+        measure=measure,
+        attachment=attachment,
+        handover=handover,
+        nla=nla,
+        police=police,
+        tax=tax,
+        personas=personas,
+    )

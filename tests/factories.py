@@ -320,3 +320,69 @@ class InfoPageTranslationFactory(DjangoModelFactory):
     summary = "Korte samenvatting."
     body = "## Kop\n\nTekst met een [link](https://www.rijksoverheid.nl)."
     source_version = 1
+
+
+# Meldingen and casework ------------------------------------------------------------------------------
+
+# A 1×1 PNG and a minimal PDF: real files for attachment tests (their content is what is checked).
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND"
+    b"\xaeB`\x82"
+)
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def signal_category(municipality: Municipality, code: str = "overcrowding") -> Any:
+    from ketenregie.signals.services import ensure_default_categories
+
+    return ensure_default_categories(municipality)[code]
+
+
+class SignalFactory(DjangoModelFactory):
+    class Meta:
+        model = "signals.Signal"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    channel = "phone"
+    category = factory.LazyAttribute(lambda o: signal_category(o.municipality))
+    description = "Er wonen veel te veel mensen in deze woning, elke avond komen busjes."
+    address = factory.SubFactory(AddressFactory, municipality=factory.SelfAttribute("..municipality"))
+    received_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    due_on = factory.LazyAttribute(lambda o: o.received_at.date() + dt.timedelta(days=14))
+    reporter_name = "Jan Buurman"
+    reporter_email = "jan.buurman@example.nl"
+
+
+class AgreementFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.DataSharingAgreement"
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Convenant {n}")
+    purpose = "Gezamenlijke aanpak van overbewoning en arbeidsuitbuiting"
+    legal_basis = "Art. 5:20 Awb; art. 64 Wet SUWI; RIEC-convenant 2024"
+    data_categories = factory.LazyFunction(
+        lambda: ["signals", "findings", "persons", "measures", "attachments"]
+    )
+    valid_from = dt.date(2024, 1, 1)
+
+    @factory.post_generation
+    def parties(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.parties.set(extracted)
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.Case"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    kind = "house_visit"
+    title = factory.Sequence(lambda n: f"Huisbezoek {n}")
+    owner = factory.SubFactory(OrganisationFactory, municipality=factory.SelfAttribute("..municipality"))
+    opened_on = dt.date(2026, 3, 2)

@@ -152,6 +152,27 @@ PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
         lambda w: reverse("portal_staff:report_detail", args=[w.report.pk]),
         (REPORTS,),
     ),
+    # Meldingen and casework (pages about one melding or case: tests/test_casework_permissions.py).
+    ("signal queue", lambda w: reverse("signals:signal_list"), (C.VIEW_SIGNALS,)),
+    ("signal export", lambda w: reverse("signals:signal_list") + "?export=csv", (C.VIEW_SIGNALS,)),
+    ("signal create", lambda w: reverse("signals:signal_create"), (C.SUBMIT_SIGNALS,)),
+    ("case create", lambda w: reverse("cases:case_create"), (C.MANAGE_CASES,)),
+    (
+        "first-registration forms",
+        lambda w: reverse("cases:registration_list"),
+        (C.PROCESS_FIRST_REGISTRATIONS, C.VIEW_PERSONAL_DATA),
+    ),
+    ("data-sharing agreements", lambda w: reverse("cases:agreement_list"), (C.VIEW_AGREEMENTS,)),
+    (
+        "administration: melding categories",
+        lambda w: reverse("admin:signals_signalcategory_changelist"),
+        (C.ADMINISTER,),
+    ),
+    (
+        "administration: agreements",
+        lambda w: reverse("admin:cases_datasharingagreement_changelist"),
+        (C.ADMINISTER,),
+    ),
 ]
 # Pages about one record: someone from another municipality must not even learn it exists.
 OBJECT_PAGES = {
@@ -213,6 +234,14 @@ API: list[tuple[str, str, Callable[[World], str], dict[str, Any] | None, tuple[C
         lambda w: f"/api/v1/housing-locations/{w.location.pk}/",
         None,
         (C.VIEW_REGISTERS,),
+    ),
+    ("signals", "get", lambda w: "/api/v1/signals/", None, (C.VIEW_SIGNALS,)),
+    (
+        "signal suggestion",
+        "post",
+        lambda w: "/api/v1/signals/suggest/",
+        {"text": "Twaalf mensen in een kleine woning"},
+        (C.SUBMIT_SIGNALS,),
     ),
 ]
 OBJECT_ENDPOINTS = {"address", "person", "employer", "housing location"}
@@ -317,8 +346,11 @@ def test_the_api_hides_another_municipalitys_records(
 
 
 def test_the_capability_table_is_what_the_roles_were_designed_to_do() -> None:
-    """Partners see nothing of the registers; council and the privacy officer see no personal data."""
-    assert ROLE_CAPABILITIES[Role.PARTNER] == frozenset()
+    """Partners see nothing of the registers, only shared cases; council and the privacy officer see no
+    personal data; only the enforcement department sees every case and every melding."""
+    assert ROLE_CAPABILITIES[Role.PARTNER] == frozenset(
+        {C.SUBMIT_SIGNALS, C.VIEW_SHARED_CASES, C.RECORD_FINDINGS}
+    )
     holders = {c: {r for r, caps in ROLE_CAPABILITIES.items() if c in caps} for c in Capability}
     assert holders[C.VIEW_PERSONAL_DATA] == {Role.ENFORCEMENT, Role.CIVIL_AFFAIRS}
     assert holders[C.VIEW_AUDIT_TRAIL] == {Role.PRIVACY_OFFICER}
@@ -327,6 +359,9 @@ def test_the_capability_table_is_what_the_roles_were_designed_to_do() -> None:
     assert holders[C.MANAGE_INFO_PAGES] == {Role.INFOPOINT}
     assert holders[C.HANDLE_SELF_SERVICE_REPORTS] == {Role.CIVIL_AFFAIRS}
     assert holders[C.VIEW_OVERCROWDING_FLAGS] == {Role.ENFORCEMENT}
+    assert holders[C.VIEW_CASES] == holders[C.VIEW_SIGNALS] == {Role.ENFORCEMENT}
+    assert holders[C.VIEW_SIGNAL_REPORTERS] == {Role.ENFORCEMENT}
+    assert holders[C.VIEW_SHARED_CASES] == {Role.PARTNER, Role.CIVIL_AFFAIRS}
     assert holders[C.VIEW_REGISTERS] == {
         Role.POLICY,
         Role.ENFORCEMENT,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -138,3 +139,74 @@ def test_the_demo_portal_has_pages_with_missing_and_outdated_translations(rotter
     assert reports.count() >= 8
     assert reports.filter(for_enforcement=True).exists()
     assert reports.filter(review_status="open").exists()
+
+
+def test_meldingen_and_cases_cover_several_years_for_back_tests(rotterdam: Municipality) -> None:
+    from ketenregie.cases.models import Case
+    from ketenregie.signals.models import Signal, SignalClassifier
+
+    years = set(Signal.objects.values_list("received_at__year", flat=True))
+    assert len(years) >= 4
+    assert Case.objects.filter(kind="integral_control").values("opened_on__year").distinct().count() >= 3
+    assert SignalClassifier.objects.filter(municipality=rotterdam).exists()
+
+
+def test_findings_at_planted_addresses_find_the_violation_and_elsewhere_not(rotterdam: Municipality) -> None:
+    """A visit to a planted address finds its violation. Elsewhere a violation is a one-off from before the
+    planted conditions began, remedied afterwards: a later visit there finds nothing."""
+    from ketenregie.cases.models import Finding
+
+    since: dict[int, Any] = {}
+    for address_id, started in PlantedCondition.objects.values_list("address_id", "since"):
+        since[address_id] = min(started, since.get(address_id, started))
+    findings = list(Finding.objects.exclude(case__kind="site_control").order_by("found_on", "pk"))
+    at_planted = [f for f in findings if f.address_id in since and since[f.address_id] <= f.found_on]
+    assert at_planted
+    assert all(f.violation_found for f in at_planted)
+    elsewhere = [f for f in findings if f.address_id not in since]
+    assert any(not f.violation_found for f in elsewhere)
+    first_violation: dict[int, Any] = {}
+    for finding in elsewhere:
+        if finding.address_id in first_violation:
+            assert not finding.violation_found, f"address {finding.address_id} in violation twice"
+        elif finding.violation_found:
+            first_violation[finding.address_id] = finding.found_on
+    assert first_violation
+
+
+def test_the_nla_demo_partner_sees_only_the_cases_it_takes_part_in(rotterdam: Municipality) -> None:
+    from ketenregie.cases.access import visible_cases
+    from ketenregie.cases.models import Case
+    from ketenregie.core.actor import actor_for_user
+
+    actor = actor_for_user(User.objects.get(username="partner"))
+    assert actor is not None
+    shared = visible_cases(actor)
+    assert 0 < shared.count() < Case.objects.count()
+    assert all(case.participants.filter(organisation=actor.organisation).exists() for case in shared)
+
+
+@pytest.mark.slow
+def test_enforcement_figures_follow_the_rotterdam_calibration(db: None) -> None:
+    """At scale 0.25: per year about 387/4 overcrowding meldingen with about 6.5% confirmed, integral
+    controls with about 30% of visited homes in violation, and site controls mostly without."""
+    from ketenregie.cases.models import Finding, FirstRegistrationForm, Handover
+    from ketenregie.signals.models import Signal
+
+    seed_municipality(profile_key="rotterdam", seed=5, scale=0.25)
+    year = 2025
+    overcrowding = Signal.objects.filter(category__code__startswith="overcrowding", received_at__year=year)
+    closed = overcrowding.filter(status="closed")
+    assert 70 <= overcrowding.count() <= 125
+    assert 0.02 <= closed.filter(result="confirmed").count() / closed.count() <= 0.12
+    visits = Finding.objects.filter(case__kind="integral_control", found_on__year=year)
+    assert 35 <= visits.count() <= 70
+    assert 0.2 <= visits.filter(violation_found=True).count() / visits.count() <= 0.4
+    sites = Finding.objects.filter(case__kind="site_control", found_on__year=year)
+    assert sites.filter(violation_found=True).count() < sites.count()
+    vacancy = Finding.objects.filter(case__kind="vacancy_check", found_on__year=year)
+    assert 5 <= vacancy.count() <= 12
+    assert vacancy.filter(inhabited=True).count() >= vacancy.count() - 2
+    assert set(vacancy.values_list("address__neighbourhood__name", flat=True)) == {"Oud Mathenesse"}
+    assert 15 <= FirstRegistrationForm.objects.filter(drawn_up_on__year=year).count() <= 45
+    assert 2 <= Handover.objects.filter(handed_over_at__year=year).count() <= 10

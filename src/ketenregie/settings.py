@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "ketenregie.housing",
     "ketenregie.infopoint",
     "ketenregie.portal",
+    "ketenregie.signals",
+    "ketenregie.cases",
     "ketenregie.api",
     "ketenregie.web",
     "ketenregie.monitoring",
@@ -246,6 +248,8 @@ REST_FRAMEWORK = {
         "anon": env_str("API_ANON_RATE", "60/minute"),
         "user": env_str("API_USER_RATE", "6000/minute"),
         "token": env_str("API_TOKEN_RATE", "20/minute"),
+        # Anonymous meldingen through POST /api/v1/signals/, per client address.
+        "signal_submit": env_str("API_SIGNAL_RATE", "10/hour"),
     },
     "UNAUTHENTICATED_USER": None,
 }
@@ -259,7 +263,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several resources have a 'status' now; the permit's keeps the name it had.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "ketenregie.housing.models.PermitStatus"},
     "SORT_OPERATIONS": False,
 }
 
@@ -273,6 +278,9 @@ LOGGING = {
         # Request bodies and form values never reach the log; only method, path and status do.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint and fontTools report every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -314,3 +322,13 @@ BRP_API = {
     "RETRIES": env_int("BRP_API_RETRIES", 3, minimum=0),
     "BACKOFF_MS": env_int("BRP_API_BACKOFF_MS", 500, minimum=0),
 }
+# Photos and PDFs attached to meldingen and cases; the content decides the type (core/uploads.py).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+
+# E-mail: the console in development; set EMAIL_BACKEND (and EMAIL_HOST etc.) for a real server.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ketenregie@localhost")
+# Who tells a reporter the outcome of their melding: a class with inform(signal) -> bool.
+SIGNAL_NOTIFIER = env_str("SIGNAL_NOTIFIER", "ketenregie.signals.notifications.EmailNotifier")

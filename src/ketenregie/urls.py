@@ -12,6 +12,8 @@ app_patterns = [
     path("housing/", include("ketenregie.housing.urls")),
     path("infopoint/", include("ketenregie.infopoint.urls")),
     path("portal/", include("ketenregie.infopoint.portal_urls")),
+    path("signals/", include("ketenregie.signals.urls")),
+    path("cases/", include("ketenregie.cases.urls")),
     path("audit/", include("ketenregie.core.urls")),
     path("beheer/", admin_site.urls),
     path("monitoring/", include("ketenregie.monitoring.urls")),

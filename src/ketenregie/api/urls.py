@@ -3,17 +3,21 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from ketenregie.api.views import ObtainTokenView
+from ketenregie.cases.api import CaseViewSet
 from ketenregie.employers.api import EmployerViewSet
 from ketenregie.housing.api import HousingLocationViewSet
 from ketenregie.people.api import PersonViewSet
 from ketenregie.people.api_bewoning import BewoningenView
 from ketenregie.places.api import AddressViewSet
+from ketenregie.signals.api import SignalViewSet
 
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("addresses", AddressViewSet, basename="address")
 router.register("people", PersonViewSet, basename="person")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("housing-locations", HousingLocationViewSet, basename="housing-location")
+router.register("signals", SignalViewSet, basename="signal")
+router.register("cases", CaseViewSet, basename="case")
 
 app_name = "api"
 

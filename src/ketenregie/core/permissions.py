@@ -27,12 +27,26 @@ class Capability(StrEnum):
     MANAGE_INFO_PAGES = "manage_info_pages"
     HANDLE_SELF_SERVICE_REPORTS = "handle_self_service_reports"
     VIEW_OVERCROWDING_FLAGS = "view_overcrowding_flags"
+    # Meldingen (signals) and enforcement casework.
+    SUBMIT_SIGNALS = "submit_signals"
+    VIEW_SIGNALS = "view_signals"
+    HANDLE_SIGNALS = "handle_signals"
+    VIEW_SIGNAL_REPORTERS = "view_signal_reporters"
+    VIEW_CASES = "view_cases"
+    VIEW_SHARED_CASES = "view_shared_cases"
+    MANAGE_CASES = "manage_cases"
+    RECORD_FINDINGS = "record_findings"
+    HAND_OVER_CASES = "hand_over_cases"
+    PROCESS_FIRST_REGISTRATIONS = "process_first_registrations"
+    VIEW_AGREEMENTS = "view_agreements"
 
 
 C = Capability
 
 # Registers hold addresses, employers and housing locations; personal data is people and residents.
-# Partners see nothing of the registers: later cases grant them what a data-sharing agreement allows.
+# Partners see nothing of the registers. In casework they see only the cases their organisation takes
+# part in (VIEW_SHARED_CASES), and within those only the data categories of their data-sharing agreement;
+# the case selectors enforce both. VIEW_CASES is the case-owning department's view of every case.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.POLICY: frozenset(
         {C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.MANAGE_COVENANT, C.VIEW_MONITORING, C.EDIT_MONITORING}
@@ -47,6 +61,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.EDIT_EMPLOYERS,
             C.VIEW_MONITORING,
             C.VIEW_OVERCROWDING_FLAGS,
+            C.SUBMIT_SIGNALS,
+            C.VIEW_SIGNALS,
+            C.HANDLE_SIGNALS,
+            C.VIEW_SIGNAL_REPORTERS,
+            C.VIEW_CASES,
+            C.MANAGE_CASES,
+            C.RECORD_FINDINGS,
+            C.HAND_OVER_CASES,
+            C.VIEW_AGREEMENTS,
         }
     ),
     Role.CIVIL_AFFAIRS: frozenset(
@@ -58,6 +81,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.IMPORT_REGISTERS,
             C.VIEW_MONITORING,
             C.HANDLE_SELF_SERVICE_REPORTS,
+            C.SUBMIT_SIGNALS,
+            C.VIEW_SHARED_CASES,
+            C.RECORD_FINDINGS,
+            C.PROCESS_FIRST_REGISTRATIONS,
         }
     ),
     # The contact log is pseudonymous: the information point sees no names, in the log or the registers.
@@ -69,13 +96,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.EDIT_INFOPOINT_LOG,
             C.MANAGE_INFO_PAGES,
             C.VIEW_MONITORING,
+            C.SUBMIT_SIGNALS,
         }
     ),
-    Role.PARTNER: frozenset(),
-    Role.PRIVACY_OFFICER: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL, C.VIEW_MONITORING}),
+    Role.PARTNER: frozenset({C.SUBMIT_SIGNALS, C.VIEW_SHARED_CASES, C.RECORD_FINDINGS}),
+    Role.PRIVACY_OFFICER: frozenset(
+        {C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL, C.VIEW_MONITORING, C.VIEW_AGREEMENTS}
+    ),
     Role.COUNCIL: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_MONITORING}),
     Role.ADMIN: frozenset(
-        {C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.ADMINISTER, C.IMPORT_REGISTERS, C.VIEW_MONITORING}
+        {
+            C.VIEW_KEY_FIGURES,
+            C.VIEW_REGISTERS,
+            C.ADMINISTER,
+            C.IMPORT_REGISTERS,
+            C.VIEW_MONITORING,
+            C.VIEW_AGREEMENTS,
+        }
     ),
 }
 

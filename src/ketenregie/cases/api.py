@@ -1,0 +1,349 @@
+"""Cases through the API, with participants, addresses, findings, measures and the timeline nested.
+
+A partner sees only the cases its organisation takes part in; within a case, a data category its
+agreement does not list comes back as ``null`` and is named in ``hiddenCategories``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ketenregie.api.base import api_actor, requires
+from ketenregie.api.problems import problem_response
+from ketenregie.cases import selectors, services
+from ketenregie.cases.access import CaseAccess, can_see_cases
+from ketenregie.cases.api_serializers import (
+    FINDING_FIELD_MAP,
+    CaseChangeSerializer,
+    CaseCloseSerializer,
+    CaseCreateSerializer,
+    CaseDetailSerializer,
+    CaseSerializer,
+    FindingCreateSerializer,
+    FindingSerializer,
+    HandoverSerializer,
+    MeasureCreateSerializer,
+    MeasureSerializer,
+    OrganisationRefSerializer,
+    ParticipantSerializer,
+    case_detail_data,
+)
+from ketenregie.cases.models import (
+    Case,
+    CaseKind,
+    CaseStatus,
+)
+from ketenregie.cases.selectors import CaseFilter
+from ketenregie.core.concurrency import ConcurrentEditError
+from ketenregie.core.models import Organisation, User
+from ketenregie.core.permissions import Capability
+from ketenregie.places.models import Address
+from ketenregie.signals.api import _if_match
+from ketenregie.signals.models import Signal
+
+
+class CanSeeCases(BasePermission):
+    message = "Uw rol geeft geen toegang tot zaken."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.user is None or not request.user.is_authenticated:
+            return False
+        return can_see_cases(api_actor(request))
+
+
+def _problem(request: Request, error: ConcurrentEditError) -> Response:
+    return problem_response(
+        status_code=status.HTTP_412_PRECONDITION_FAILED,
+        detail=str(error),
+        code="preconditionFailed",
+        instance=request.get_full_path(),
+    )
+
+
+def _validation(error: DjangoValidationError) -> exceptions.ValidationError:
+    return exceptions.ValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"nonFieldErrors": error.messages}
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Cases the caller may see: all of the municipality's for the owner, shared ones for partners",
+        parameters=[
+            OpenApiParameter("kind", str, enum=CaseKind.values),
+            OpenApiParameter("status", str, enum=CaseStatus.values),
+        ],
+    ),
+)
+class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_converter = "int"
+    serializer_class = CaseSerializer
+    filter_backends: list[Any] = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in {"create", "partial_update", "close", "measures", "participants"}:
+            return [requires(Capability.MANAGE_CASES)()]
+        if self.action == "findings":
+            return [requires(Capability.RECORD_FINDINGS)()]
+        if self.action == "handovers":
+            return [requires(Capability.HAND_OVER_CASES)()]
+        if self.action == "zgw":
+            return [requires(Capability.VIEW_CASES)()]
+        return [CanSeeCases()]
+
+    # Paged by key: the address counts and joins are computed for one page only.
+    load_page_rows = staticmethod(selectors.load_case_rows)
+
+    def get_queryset(self) -> QuerySet[Case]:
+        params = self.request.query_params
+        return selectors.case_keys(
+            actor=api_actor(self.request),
+            filters=CaseFilter(kind=params.get("kind", ""), status=params.get("status", "")),
+        )
+
+    def _case(self, request: Request, pk: str) -> tuple[Any, Case, CaseAccess]:
+        actor = api_actor(request)
+        case, access = selectors.case_get(actor=actor, case_id=int(pk))
+        return actor, case, access
+
+    def _detail_response(self, request: Request, pk: str, *, status_code: int = 200) -> Response:
+        actor, case, access = self._case(request, pk)
+        response = Response(
+            CaseDetailSerializer(case_detail_data(actor, case, access)).data, status=status_code
+        )
+        response["ETag"] = f'"{case.version}"'
+        return response
+
+    @extend_schema(
+        summary="One case with participants, addresses, findings, measures and timeline",
+        responses=CaseDetailSerializer,
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._detail_response(request, pk)
+
+    @extend_schema(
+        summary="Open a case, directly or from meldingen",
+        request=CaseCreateSerializer,
+        responses={201: CaseDetailSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        actor = api_actor(request)
+        body = CaseCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        signals = list(
+            Signal.objects.filter(municipality=actor.municipality, pk__in=data.get("signalIds", []))
+        )
+        addresses = list(
+            Address.objects.filter(municipality=actor.municipality, pk__in=data.get("addressIds", []))
+        )
+        if len(signals) != len(set(data.get("signalIds", []))):
+            raise exceptions.ValidationError({"signalIds": ["Een of meer meldingen bestaan niet."]})
+        if len(addresses) != len(set(data.get("addressIds", []))):
+            raise exceptions.ValidationError({"addressIds": ["Een of meer adressen bestaan niet."]})
+        try:
+            case = services.case_open(
+                actor=actor,
+                kind=data["kind"],
+                title=data["title"],
+                description=data.get("description", ""),
+                planned_on=data.get("plannedOn"),
+                signals=signals,
+                addresses=addresses,
+            )
+        except DjangoValidationError as error:
+            raise _validation(error) from None
+        return self._detail_response(request, str(case.pk), status_code=201)
+
+    @extend_schema(
+        summary="Change a case; send If-Match with the ETag you read (412 when someone else saved first)",
+        request=CaseChangeSerializer,
+        responses=CaseDetailSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        actor, case, access = self._case(request, pk)
+        if not access.manages:
+            raise exceptions.PermissionDenied()
+        expected = _if_match(request)
+        if isinstance(expected, Response):
+            return expected
+        body = CaseChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        names = {
+            "title": "title",
+            "description": "description",
+            "status": "status",
+            "plannedOn": "planned_on",
+        }
+        changes = {names[key]: value for key, value in body.validated_data.items() if key in names}
+        if "assignedTo" in body.validated_data:
+            user_id = body.validated_data["assignedTo"]
+            changes["assigned_to"] = User.objects.filter(pk=user_id).first() if user_id else None
+            if user_id and changes["assigned_to"] is None:
+                raise exceptions.ValidationError({"assignedTo": ["Onbekende gebruiker."]})
+        try:
+            services.case_update(actor=actor, case=case, expected_version=expected, **changes)
+        except ConcurrentEditError as error:
+            return _problem(request, error)
+        except DjangoValidationError as error:
+            raise _validation(error) from None
+        return self._detail_response(request, pk)
+
+    @extend_schema(
+        summary="Close a case with its result (If-Match required)",
+        request=CaseCloseSerializer,
+        responses=CaseDetailSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        actor, case, access = self._case(request, pk)
+        if not access.manages:
+            raise exceptions.PermissionDenied()
+        expected = _if_match(request)
+        if isinstance(expected, Response):
+            return expected
+        body = CaseCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.case_close(
+                actor=actor,
+                case=case,
+                expected_version=expected,
+                result=body.validated_data["result"],
+                closed_on=body.validated_data.get("closedOn"),
+                close_signals=body.validated_data["closeSignals"],
+            )
+        except ConcurrentEditError as error:
+            return _problem(request, error)
+        except DjangoValidationError as error:
+            raise _validation(error) from None
+        return self._detail_response(request, pk)
+
+    @extend_schema(
+        summary="Record a finding at an address of the case",
+        request=FindingCreateSerializer,
+        responses={201: FindingSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def findings(self, request: Request, pk: str) -> Response:
+        actor, case, _access = self._case(request, pk)
+        body = FindingCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        address = Address.objects.filter(municipality=actor.municipality, pk=data["addressId"]).first()
+        if address is None:
+            raise exceptions.ValidationError({"addressId": ["Onbekend adres."]})
+        values = {FINDING_FIELD_MAP[key]: value for key, value in data.items() if key in FINDING_FIELD_MAP}
+        try:
+            finding = services.finding_record(
+                actor=actor, case=case, address=address, found_on=data.get("foundOn"), **values
+            )
+        except PermissionDenied as denied:
+            raise exceptions.PermissionDenied(str(denied)) from None
+        except DjangoValidationError as error:
+            raise _validation(error) from None
+        return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Take a measure", request=MeasureCreateSerializer, responses={201: MeasureSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def measures(self, request: Request, pk: str) -> Response:
+        actor, case, access = self._case(request, pk)
+        if not access.manages:
+            raise exceptions.PermissionDenied()
+        body = MeasureCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        address = Address.objects.filter(
+            municipality=actor.municipality, pk=data.get("addressId") or 0
+        ).first()
+        handed_to = Organisation.objects.filter(
+            municipality=actor.municipality, pk=data.get("handedToId") or 0
+        ).first()
+        try:
+            measure = services.measure_take(
+                actor=actor,
+                case=case,
+                kind=data["kind"],
+                address=address,
+                addressee=data["addressee"],
+                issued_on=data.get("issuedOn"),
+                amount=data.get("amount"),
+                max_amount=data.get("maxAmount"),
+                deadline=data.get("deadline"),
+                handed_to=handed_to,
+                notes=data["notes"],
+            )
+        except DjangoValidationError as error:
+            raise _validation(error) from None
+        return Response(MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Invite an organisation (a partner needs a valid data-sharing agreement)",
+        request=OrganisationRefSerializer,
+        responses={201: ParticipantSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def participants(self, request: Request, pk: str) -> Response:
+        actor, case, access = self._case(request, pk)
+        if not access.manages:
+            raise exceptions.PermissionDenied()
+        body = OrganisationRefSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        organisation = Organisation.objects.filter(
+            municipality=actor.municipality, pk=body.validated_data["organisationId"]
+        ).first()
+        if organisation is None:
+            raise exceptions.ValidationError({"organisationId": ["Onbekende organisatie."]})
+        try:
+            participant = services.participant_add(actor=actor, case=case, organisation=organisation)
+        except DjangoValidationError as error:
+            raise _validation(error) from None
+        return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Hand the case over (dossier built under the recipient's agreement; recorded and audited)",
+        request=OrganisationRefSerializer,
+        responses={201: HandoverSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def handovers(self, request: Request, pk: str) -> Response:
+        actor, case, access = self._case(request, pk)
+        if not access.manages:
+            raise exceptions.PermissionDenied()
+        body = OrganisationRefSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        organisation = Organisation.objects.filter(
+            municipality=actor.municipality, pk=body.validated_data["organisationId"]
+        ).first()
+        if organisation is None:
+            raise exceptions.ValidationError({"organisationId": ["Onbekende organisatie."]})
+        try:
+            handover = services.handover_create(
+                actor=actor, case=case, to_organisation=organisation, note=body.validated_data["note"]
+            )
+        except DjangoValidationError as error:
+            raise _validation(error) from None
+        return Response(HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The case as ZGW Zaken API resources (zaak, status, resultaat, zaakobjecten, rollen)",
+        responses=dict,
+    )
+    @action(detail=True, methods=["get"])
+    def zgw(self, request: Request, pk: str) -> Response:
+        actor, case, _access = self._case(request, pk)
+        return Response(selectors.case_zgw(actor=actor, case=case))

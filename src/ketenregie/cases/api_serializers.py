@@ -1,0 +1,253 @@
+"""Serializers of the cases API (camelCase), with participants, findings, measures and timeline nested."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ketenregie.cases import selectors
+from ketenregie.cases.access import CaseAccess
+from ketenregie.cases.models import OPEN_CASE_STATUSES, Case, CaseKind, CaseResult, MeasureKind
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    openedOn = serializers.DateField(source="opened_on")
+    plannedOn = serializers.DateField(source="planned_on", allow_null=True)
+    closedOn = serializers.DateField(source="closed_on", allow_null=True)
+    owner = serializers.CharField(source="owner.name")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "title",
+            "status",
+            "result",
+            "origin",
+            "openedOn",
+            "plannedOn",
+            "closedOn",
+            "owner",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class ParticipantSerializer(serializers.Serializer):
+    organisationId = serializers.IntegerField(source="organisation_id")
+    organisation = serializers.CharField(source="organisation.name")
+    organisationKind = serializers.CharField(source="organisation.kind")
+    role = serializers.CharField()
+    agreement = serializers.CharField(source="agreement.name", allow_null=True, default=None)
+    dataCategories = serializers.SerializerMethodField()
+
+    def get_dataCategories(self, participant: Any) -> list[str] | None:
+        return sorted(participant.agreement.categories) if participant.agreement else None
+
+
+class StopSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    addressId = serializers.IntegerField(source="address_id")
+    address = serializers.CharField(source="address.label")
+    bagObjectId = serializers.CharField(source="address.bag_object_id")
+    position = serializers.IntegerField()
+    plannedTime = serializers.TimeField(source="planned_time", allow_null=True)
+    visitStatus = serializers.CharField(source="visit_status")
+    note = serializers.CharField()
+    floorAreaM2 = serializers.IntegerField(source="address.floor_area_m2", allow_null=True)
+    registeredPersons = serializers.IntegerField(source="registered_persons")
+
+
+class CaseSignalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    category = serializers.CharField(source="category.code")
+    receivedAt = serializers.DateTimeField(source="received_at")
+    description = serializers.CharField()
+    status = serializers.CharField()
+
+
+FINDING_FIELD_MAP = {
+    "noAccess": "no_access",
+    "inhabited": "inhabited",
+    "personsFound": "persons_found",
+    "personsRegistered": "persons_registered",
+    "fireSafetyIssue": "fire_safety_issue",
+    "fireSafetyNotes": "fire_safety_notes",
+    "unregisteredPersons": "unregistered_persons",
+    "registeredNotLiving": "registered_not_living",
+    "exploitationSignals": "exploitation_signals",
+    "exploitationNotes": "exploitation_notes",
+    "otherViolation": "other_violation",
+    "notes": "notes",
+}
+
+
+class FindingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    addressId = serializers.IntegerField(source="address_id")
+    address = serializers.CharField(source="address.label")
+    foundOn = serializers.DateField(source="found_on")
+    recordedBy = serializers.CharField(source="recorded_by_organisation.name", allow_null=True, default=None)
+    noAccess = serializers.BooleanField(source="no_access")
+    inhabited = serializers.BooleanField(allow_null=True)
+    personsFound = serializers.IntegerField(source="persons_found", allow_null=True)
+    personsRegistered = serializers.IntegerField(source="persons_registered", allow_null=True)
+    floorAreaM2 = serializers.IntegerField(source="floor_area_m2", allow_null=True)
+    normM2PerPerson = serializers.DecimalField(source="norm_m2_per_person", max_digits=5, decimal_places=1)
+    overcrowded = serializers.BooleanField()
+    fireSafetyIssue = serializers.BooleanField(source="fire_safety_issue")
+    fireSafetyNotes = serializers.CharField(source="fire_safety_notes")
+    unregisteredPersons = serializers.IntegerField(source="unregistered_persons")
+    registeredNotLiving = serializers.IntegerField(source="registered_not_living")
+    exploitationSignals = serializers.BooleanField(source="exploitation_signals")
+    exploitationNotes = serializers.CharField(source="exploitation_notes")
+    otherViolation = serializers.BooleanField(source="other_violation")
+    notes = serializers.CharField()
+    violationFound = serializers.BooleanField(source="violation_found")
+    version = serializers.IntegerField()
+
+
+class RegistrationFormSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    findingId = serializers.IntegerField(source="finding_id")
+    addressId = serializers.IntegerField(source="address_id")
+    givenNames = serializers.CharField(source="given_names")
+    surnamePrefix = serializers.CharField(source="surname_prefix")
+    surname = serializers.CharField()
+    birthDate = serializers.DateField(source="birth_date")
+    nationality = serializers.CharField()
+    bsn = serializers.CharField()
+    status = serializers.CharField()
+    drawnUpOn = serializers.DateField(source="drawn_up_on")
+
+
+class MeasureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    addressId = serializers.IntegerField(source="address_id", allow_null=True)
+    addressee = serializers.CharField()
+    issuedOn = serializers.DateField(source="issued_on")
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    maxAmount = serializers.DecimalField(
+        source="max_amount", max_digits=10, decimal_places=2, allow_null=True
+    )
+    deadline = serializers.DateField(allow_null=True)
+    handedTo = serializers.CharField(source="handed_to.name", allow_null=True, default=None)
+    status = serializers.CharField()
+    notes = serializers.CharField()
+
+
+class EventSerializer(serializers.Serializer):
+    occurredAt = serializers.DateTimeField(source="occurred_at")
+    kind = serializers.CharField()
+    summary = serializers.CharField()
+    by = serializers.CharField(source="username")
+    organisation = serializers.CharField(source="organisation_name")
+
+
+class HandoverSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    toOrganisation = serializers.CharField(source="to_organisation.name")
+    handedOverAt = serializers.DateTimeField(source="handed_over_at")
+    agreement = serializers.CharField(source="agreement.name")
+    legalBasis = serializers.CharField(source="legal_basis")
+    dataCategories = serializers.ListField(source="data_categories", child=serializers.CharField())
+    attachmentCount = serializers.IntegerField(source="attachment_count")
+    dossierSha256 = serializers.CharField(source="dossier_sha256")
+
+
+class CaseDetailSerializer(serializers.Serializer):
+    case = CaseSerializer()
+    description = serializers.CharField()
+    sharedCategories = serializers.ListField(child=serializers.CharField())
+    hiddenCategories = serializers.ListField(child=serializers.CharField())
+    participants = ParticipantSerializer(many=True)
+    addresses = StopSerializer(many=True)
+    signals = CaseSignalSerializer(many=True, allow_null=True)
+    findings = FindingSerializer(many=True, allow_null=True)
+    registrationForms = RegistrationFormSerializer(many=True, allow_null=True)
+    measures = MeasureSerializer(many=True, allow_null=True)
+    handovers = HandoverSerializer(many=True)
+    timeline = EventSerializer(many=True)
+
+
+def case_detail_data(actor: Any, case: Case, access: CaseAccess) -> dict[str, Any]:
+    def shared(category: str, rows: Any) -> Any:
+        return rows if access.sees(category) else None
+
+    return {
+        "case": case,
+        "description": case.description,
+        "sharedCategories": sorted(access.categories),
+        "hiddenCategories": access.hidden_categories,
+        "participants": selectors.case_participants(actor=actor, access=access),
+        "addresses": selectors.case_addresses(actor=actor, access=access),
+        "signals": shared("signals", selectors.case_signals(actor=actor, access=access)),
+        "findings": shared("findings", selectors.case_findings(actor=actor, access=access)),
+        "registrationForms": shared("persons", selectors.case_registration_forms(actor=actor, access=access)),
+        "measures": shared("measures", selectors.case_measures(actor=actor, access=access)),
+        "handovers": selectors.case_handovers(actor=actor, access=access),
+        "timeline": selectors.case_timeline(actor=actor, access=access),
+    }
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CaseKind.values)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    plannedOn = serializers.DateField(required=False, allow_null=True)
+    signalIds = serializers.ListField(child=serializers.IntegerField(), required=False)
+    addressIds = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class CaseChangeSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    status = serializers.ChoiceField(required=False, choices=list(OPEN_CASE_STATUSES))
+    plannedOn = serializers.DateField(required=False, allow_null=True)
+    assignedTo = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CaseCloseSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=[r for r in CaseResult.values if r])
+    closedOn = serializers.DateField(required=False)
+    closeSignals = serializers.BooleanField(required=False, default=True)
+
+
+class FindingCreateSerializer(serializers.Serializer):
+    addressId = serializers.IntegerField()
+    foundOn = serializers.DateField(required=False)
+    noAccess = serializers.BooleanField(required=False, default=False)
+    inhabited = serializers.BooleanField(required=False, allow_null=True, default=None)
+    personsFound = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
+    personsRegistered = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
+    fireSafetyIssue = serializers.BooleanField(required=False, default=False)
+    fireSafetyNotes = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    unregisteredPersons = serializers.IntegerField(required=False, min_value=0, max_value=500, default=0)
+    registeredNotLiving = serializers.IntegerField(required=False, min_value=0, max_value=500, default=0)
+    exploitationSignals = serializers.BooleanField(required=False, default=False)
+    exploitationNotes = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    otherViolation = serializers.BooleanField(required=False, default=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class MeasureCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[k for k in MeasureKind.values if k != MeasureKind.HANDOVER])
+    addressId = serializers.IntegerField(required=False, allow_null=True)
+    addressee = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    issuedOn = serializers.DateField(required=False)
+    amount = serializers.DecimalField(required=False, allow_null=True, max_digits=10, decimal_places=2)
+    maxAmount = serializers.DecimalField(required=False, allow_null=True, max_digits=10, decimal_places=2)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    handedToId = serializers.IntegerField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    organisationId = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

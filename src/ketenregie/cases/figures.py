@@ -1,0 +1,79 @@
+"""The casework figures of the Rotterdam progress report, for one period: counts only, no personal data.
+
+For the KPI catalogue (monitoring): each field is one indicator, defined in its comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from ketenregie.cases.models import CaseKind, Finding, FirstRegistrationForm, Handover
+from ketenregie.core.actor import Actor
+from ketenregie.core.models import OrganisationKind
+from ketenregie.core.permissions import Capability
+from ketenregie.signals.models import CategoryCode, Signal, SignalResult
+
+
+@dataclass(frozen=True)
+class CaseworkFigures:
+    # Meldingen of possible overcrowding received in the period (category or sub-category), and how many
+    # of them were closed as confirmed (a violation was established).
+    overcrowding_signals: int
+    overcrowding_confirmed: int
+    # Integral controls held in the period (a finding on the day), their house visits, and the homes where
+    # a violation was established.
+    integral_controls: int
+    integral_control_visits: int
+    integral_control_homes_with_violation: int
+    # Construction-site and workplace controls held in the period, and those with a violation.
+    site_controls: int
+    site_controls_with_violation: int
+    # Homes checked for vacancy in the period, and those found lived in.
+    vacancy_checked: int
+    vacancy_inhabited: int
+    # First-registration forms drawn up in the period.
+    first_registration_forms: int
+    # Dossiers handed over to the Netherlands Labour Authority in the period.
+    dossiers_to_nla: int
+
+
+def casework_figures(*, actor: Actor, start: dt.date, end: dt.date) -> CaseworkFigures:
+    """The figures for [start, end], both days included."""
+    actor.require(Capability.VIEW_KEY_FIGURES)
+    municipality = actor.municipality
+    overcrowding = Signal.objects.filter(
+        Q(category__code=CategoryCode.OVERCROWDING) | Q(category__parent__code=CategoryCode.OVERCROWDING),
+        municipality=municipality,
+        received_at__date__gte=start,
+        received_at__date__lte=end,
+    )
+    findings = Finding.objects.filter(municipality=municipality, found_on__gte=start, found_on__lte=end)
+    integral = findings.filter(case__kind=CaseKind.INTEGRAL_CONTROL)
+    sites = findings.filter(case__kind=CaseKind.SITE_CONTROL)
+    vacancy = findings.filter(case__kind=CaseKind.VACANCY_CHECK)
+    return CaseworkFigures(
+        overcrowding_signals=overcrowding.count(),
+        overcrowding_confirmed=overcrowding.filter(result=SignalResult.CONFIRMED).count(),
+        integral_controls=integral.values("case_id").distinct().count(),
+        integral_control_visits=integral.exclude(no_access=True).count(),
+        integral_control_homes_with_violation=integral.filter(violation_found=True)
+        .values("address_id")
+        .distinct()
+        .count(),
+        site_controls=sites.values("case_id").distinct().count(),
+        site_controls_with_violation=sites.filter(violation_found=True).values("case_id").distinct().count(),
+        vacancy_checked=vacancy.count(),
+        vacancy_inhabited=vacancy.filter(inhabited=True).count(),
+        first_registration_forms=FirstRegistrationForm.objects.filter(
+            municipality=municipality, drawn_up_on__gte=start, drawn_up_on__lte=end
+        ).count(),
+        dossiers_to_nla=Handover.objects.filter(
+            municipality=municipality,
+            to_organisation__kind=OrganisationKind.NLA,
+            handed_over_at__date__gte=start,
+            handed_over_at__date__lte=end,
+        ).count(),
+    )

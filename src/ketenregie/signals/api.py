@@ -1,0 +1,405 @@
+"""Meldingen through the API. ``POST /api/v1/signals/`` is open to the public (the portal) without login,
+rate-limited per client; everything else needs a role that handles meldingen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateThrottle
+
+from ketenregie.api.base import api_actor, requires
+from ketenregie.api.problems import problem_response
+from ketenregie.core.concurrency import ConcurrentEditError
+from ketenregie.core.models import Municipality
+from ketenregie.core.permissions import Capability
+from ketenregie.signals import selectors, services
+from ketenregie.signals.models import Signal, SignalChannel, SignalResult, SignalStatus
+from ketenregie.signals.selectors import QUEUES, SignalFilter
+from ketenregie.signals.services import ReportedAddress, Reporter
+
+
+class SignalSubmitThrottle(AnonRateThrottle):
+    """Anonymous meldingen per client address; logged-in callers have the ordinary user rate."""
+
+    scope = "signal_submit"
+
+
+class SignalSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    receivedAt = serializers.DateTimeField(source="received_at", read_only=True)
+    category = serializers.CharField(source="category.code", read_only=True)
+    categoryName = serializers.CharField(source="category.name", read_only=True)
+    mainCategory = serializers.CharField(source="category.top_code", read_only=True)
+    addressId = serializers.IntegerField(source="address_id", allow_null=True, read_only=True)
+    address = serializers.SerializerMethodField()
+    locationText = serializers.CharField(source="location_text", read_only=True)
+    needsAddress = serializers.BooleanField(source="needs_address", read_only=True)
+    resultNote = serializers.CharField(source="result_note", read_only=True)
+    dueOn = serializers.DateField(source="due_on", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    triagedAt = serializers.DateTimeField(source="triaged_at", allow_null=True, read_only=True)
+    closedAt = serializers.DateTimeField(source="closed_at", allow_null=True, read_only=True)
+    duplicateOf = serializers.IntegerField(source="duplicate_of_id", allow_null=True, read_only=True)
+    suggestedCategory = serializers.SerializerMethodField()
+    suggestionConfidence = serializers.FloatField(
+        source="suggestion_confidence", allow_null=True, read_only=True
+    )
+    reporterInformedAt = serializers.DateTimeField(
+        source="reporter_informed_at", allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Signal
+        fields = [
+            "id",
+            "reference",
+            "receivedAt",
+            "channel",
+            "category",
+            "categoryName",
+            "mainCategory",
+            "description",
+            "addressId",
+            "address",
+            "locationText",
+            "needsAddress",
+            "status",
+            "result",
+            "resultNote",
+            "dueOn",
+            "overdue",
+            "triagedAt",
+            "closedAt",
+            "duplicateOf",
+            "suggestedCategory",
+            "suggestionConfidence",
+            "reporterInformedAt",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_address(self, signal: Signal) -> str | None:
+        return signal.address.label if signal.address else None
+
+    def get_overdue(self, signal: Signal) -> bool:
+        return signal.is_overdue()
+
+    def get_suggestedCategory(self, signal: Signal) -> str | None:
+        return signal.suggested_category.code if signal.suggested_category else None
+
+
+class ReportedAddressSerializer(serializers.Serializer):
+    postcode = serializers.RegexField(r"^[1-9]\d{3}\s?[A-Za-z]{2}$", required=False, allow_blank=True)
+    houseNumber = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=99999)
+    houseLetter = serializers.CharField(required=False, allow_blank=True, max_length=1)
+    houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=4)
+
+
+class ReporterSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    language = serializers.ChoiceField(
+        required=False, choices=["nl", "en", "pl", "ro", "bg", "lt", "hu", "uk", "pt", "es"], default="nl"
+    )
+
+
+class SignalSubmitSerializer(serializers.Serializer):
+    municipality = serializers.RegexField(
+        r"^\d{4}$", required=False, help_text="CBS code of the municipality; required without login."
+    )
+    category = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, help_text="Category code."
+    )
+    description = serializers.CharField(min_length=10, max_length=5000)
+    address = ReportedAddressSerializer(required=False)
+    locationText = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    reporter = ReporterSerializer(required=False)
+    channel = serializers.ChoiceField(
+        required=False,
+        choices=[c for c in SignalChannel.values if c != SignalChannel.PARTNER],
+        help_text="Staff only; the public channel is 'portal'.",
+    )
+
+
+class SignalReceiptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    receivedAt = serializers.DateTimeField()
+    status = serializers.CharField()
+    needsAddress = serializers.BooleanField(
+        help_text="True when the address was not found; it will be resolved."
+    )
+
+
+class SignalChangeSerializer(serializers.Serializer):
+    category = serializers.CharField(required=False, max_length=60)
+    addressId = serializers.IntegerField(required=False)
+    status = serializers.ChoiceField(required=False, choices=[SignalStatus.TRIAGED, SignalStatus.CLOSED])
+    result = serializers.ChoiceField(required=False, choices=[r for r in SignalResult.values if r])
+    resultNote = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class SuggestSerializer(serializers.Serializer):
+    text = serializers.CharField(min_length=1, max_length=5000)
+
+
+def _if_match(request: Request) -> int | Response:
+    value = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
+    if not value:
+        return problem_response(
+            status_code=428,
+            detail="Stuur If-Match met de ETag (versie) die u las.",
+            code="preconditionRequired",
+            instance=request.get_full_path(),
+        )
+    if not value.isdigit():
+        return problem_response(
+            status_code=400,
+            detail='If-Match moet een ETag zijn zoals "3".',
+            code="invalidIfMatch",
+            instance=request.get_full_path(),
+        )
+    return int(value)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Meldingen of the caller's municipality (the triage queue by default)",
+        parameters=[
+            OpenApiParameter("queue", str, enum=list(QUEUES), description="Default: open, by deadline."),
+            OpenApiParameter("channel", str, enum=SignalChannel.values),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One melding, without the reporter's contact details; ETag carries its version"
+    ),
+)
+class SignalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_converter = "int"
+    serializer_class = SignalSerializer
+    filter_backends: list[Any] = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self) -> list[Any]:
+        if self.action == "create":
+            return [permissions.AllowAny()]
+        if self.action == "partial_update":
+            return [requires(Capability.HANDLE_SIGNALS)()]
+        if self.action == "suggest":
+            return [requires(Capability.SUBMIT_SIGNALS)()]
+        if self.action == "reporter":
+            return [requires(Capability.VIEW_SIGNAL_REPORTERS)()]
+        return [requires(Capability.VIEW_SIGNALS)()]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        if self.action == "create":
+            return [SignalSubmitThrottle(), AnonRateThrottle(), UserRateThrottle()]
+        return super().get_throttles()
+
+    # Paged by key: the linked-meldingen count and the joins are computed for one page only.
+    load_page_rows = staticmethod(selectors.load_signal_rows)
+
+    def get_queryset(self) -> QuerySet[Signal]:
+        params = self.request.query_params
+        return selectors.signal_keys(
+            actor=api_actor(self.request),
+            filters=SignalFilter(queue=params.get("queue", "open"), channel=params.get("channel", "")),
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        signal = selectors.signal_get(actor=api_actor(request), signal_id=int(kwargs["pk"]))
+        response = Response(self.get_serializer(signal).data)
+        response["ETag"] = f'"{signal.version}"'
+        return response
+
+    @extend_schema(
+        summary="Submit a melding (open to the public without login; rate-limited)",
+        request=SignalSubmitSerializer,
+        responses={201: SignalReceiptSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        body = SignalSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        address = data.get("address") or {}
+        reported = ReportedAddress(
+            postcode=(address.get("postcode") or "").replace(" ", "").upper(),
+            house_number=address.get("houseNumber"),
+            house_letter=address.get("houseLetter", ""),
+            house_number_addition=address.get("houseNumberAddition", ""),
+            text=data.get("locationText", ""),
+        )
+        reporter_data = data.get("reporter") or {}
+        reporter = Reporter(
+            name=reporter_data.get("name", ""),
+            email=reporter_data.get("email", ""),
+            phone=reporter_data.get("phone", ""),
+            language=reporter_data.get("language", "nl"),
+        )
+        authenticated = request.user is not None and request.user.is_authenticated
+        try:
+            if authenticated:
+                actor = api_actor(request)
+                if not actor.can(Capability.SUBMIT_SIGNALS):
+                    raise exceptions.PermissionDenied("Uw rol kan geen meldingen registreren.")
+                category = self._category(actor.municipality, data.get("category", ""))
+                signal = services.signal_submit(
+                    actor=actor,
+                    description=data["description"],
+                    category=category,
+                    channel=data.get("channel") or SignalChannel.STAFF,
+                    reported_address=reported,
+                    reporter=reporter,
+                )
+            else:
+                if "municipality" not in data:
+                    raise exceptions.ValidationError({"municipality": ["Geef de CBS-code van de gemeente."]})
+                municipality = Municipality.objects.filter(code=data["municipality"]).first()
+                if municipality is None:
+                    raise exceptions.ValidationError({"municipality": ["Onbekende gemeentecode."]})
+                signal = services.signal_submit_public(
+                    municipality=municipality,
+                    description=data["description"],
+                    category=self._category(municipality, data.get("category", "")),
+                    reported_address=reported,
+                    reporter=reporter,
+                    channel_name="api",
+                )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"nonFieldErrors": error.messages}
+            ) from None
+        receipt = {
+            "id": signal.pk,
+            "reference": signal.reference,
+            "receivedAt": signal.received_at,
+            "status": signal.status,
+            "needsAddress": signal.needs_address,
+        }
+        return Response(SignalReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _category(municipality: Municipality, code: str) -> Any:
+        if not code:
+            return None
+        services.ensure_default_categories(municipality)
+        from ketenregie.signals.models import SignalCategory
+
+        category = SignalCategory.objects.filter(municipality=municipality, code=code, is_active=True).first()
+        if category is None:
+            raise exceptions.ValidationError({"category": [f"Onbekende categorie '{code}'."]})
+        return category
+
+    @extend_schema(
+        summary="Triage, resolve the address, or close with a result; send If-Match with the ETag you read",
+        request=SignalChangeSerializer,
+        responses=SignalSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        actor = api_actor(request)
+        signal = selectors.signal_get(actor=actor, signal_id=int(pk))
+        expected = _if_match(request)
+        if isinstance(expected, Response):
+            return expected
+        body = SignalChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            if "addressId" in data:
+                from ketenregie.places.selectors import address_get
+
+                address = address_get(actor=actor, address_id=data["addressId"])
+                signal = services.signal_resolve_address(
+                    actor=actor, signal=signal, expected_version=expected, address=address
+                )
+                expected = signal.version
+            if "category" in data or data.get("status") == SignalStatus.TRIAGED:
+                category = self._category(actor.municipality, data.get("category", "")) or signal.category
+                signal = services.signal_triage(
+                    actor=actor,
+                    signal=signal,
+                    expected_version=expected,
+                    category=category,
+                    assigned_to=signal.assigned_to,
+                )
+                expected = signal.version
+            if data.get("status") == SignalStatus.CLOSED:
+                if "result" not in data:
+                    raise exceptions.ValidationError({"result": ["Sluiten vraagt om een resultaat."]})
+                signal = services.signal_close(
+                    actor=actor,
+                    signal=signal,
+                    expected_version=expected,
+                    result=data["result"],
+                    note=data.get("resultNote", ""),
+                )
+        except ConcurrentEditError as error:
+            return problem_response(
+                status_code=status.HTTP_412_PRECONDITION_FAILED,
+                detail=str(error),
+                code="preconditionFailed",
+                instance=request.get_full_path(),
+            )
+        fresh = selectors.signal_get(actor=actor, signal_id=signal.pk)
+        response = Response(self.get_serializer(fresh).data)
+        response["ETag"] = f'"{fresh.version}"'
+        return response
+
+    @extend_schema(
+        summary="Suggest a category for a text (never applied by itself)",
+        request=SuggestSerializer,
+        responses=inline_serializer(
+            "CategorySuggestion",
+            {
+                "category": serializers.CharField(allow_null=True),
+                "confidence": serializers.FloatField(allow_null=True),
+            },
+        ),
+    )
+    @action(detail=False, methods=["post"])
+    def suggest(self, request: Request) -> Response:
+        body = SuggestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        suggestion = selectors.signal_suggest(actor=api_actor(request), text=body.validated_data["text"])
+        if suggestion is None:
+            return Response({"category": None, "confidence": None})
+        return Response({"category": suggestion.category.code, "confidence": round(suggestion.confidence, 3)})
+
+    @extend_schema(
+        summary="The reporter's contact details (recorded in the audit trail)",
+        responses=inline_serializer(
+            "SignalReporter",
+            {
+                "name": serializers.CharField(),
+                "email": serializers.CharField(),
+                "phone": serializers.CharField(),
+                "language": serializers.CharField(),
+                "organisation": serializers.CharField(),
+            },
+        ),
+    )
+    @action(detail=True, methods=["get"])
+    def reporter(self, request: Request, pk: str) -> Response:
+        actor = api_actor(request)
+        signal = selectors.signal_get(actor=actor, signal_id=int(pk))
+        contact = selectors.signal_reporter(actor=actor, signal=signal, context="api_signal_reporter")
+        response = Response(
+            {
+                "name": contact.name,
+                "email": contact.email,
+                "phone": contact.phone,
+                "language": contact.language,
+                "organisation": contact.organisation,
+            }
+        )
+        response["Cache-Control"] = "no-store"
+        return response

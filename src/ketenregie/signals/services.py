@@ -1,0 +1,477 @@
+"""Writes to meldingen: intake, triage, address resolution, the status workflow and closing.
+
+Rules:
+- a melding is never dropped: without a usable address it is saved and flagged for address resolution;
+- a melding at an address with an open melding of the same main category is linked to that one;
+- the deadline follows from the category; closing needs a result and informs the reporter (if they
+  left an e-mail address), and closes the meldingen linked to it with the same result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenregie.core import audit
+from ketenregie.core.actor import Actor
+from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
+from ketenregie.core.models import AuditAction, Municipality, Organisation, OrganisationKind, User
+from ketenregie.core.permissions import Capability
+from ketenregie.core.services import ensure_same_municipality
+from ketenregie.core.uploads import CheckedUpload
+from ketenregie.places.models import Address
+from ketenregie.signals import classifier
+from ketenregie.signals.categories import DEFAULT_CATEGORIES, due_on_for, ensure_default_categories
+from ketenregie.signals.models import (
+    OPEN_STATUSES,
+    CategoryCode,
+    Signal,
+    SignalAttachment,
+    SignalCategory,
+    SignalChannel,
+    SignalClassifier,
+    SignalResult,
+    SignalStatus,
+)
+from ketenregie.signals.notifications import get_notifier
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportedAddress:
+    """The address as a reporter gave it: structured (postcode and number) and/or as free text."""
+
+    postcode: str = ""
+    house_number: int | None = None
+    house_letter: str = ""
+    house_number_addition: str = ""
+    text: str = ""
+
+    def as_text(self) -> str:
+        if self.text:
+            return self.text[:200]
+        if self.postcode or self.house_number:
+            number = f"{self.house_number or ''}{self.house_letter}"
+            addition = f"-{self.house_number_addition}" if self.house_number_addition else ""
+            return f"{self.postcode} {number}{addition}".strip()
+        return ""
+
+
+def resolve_address(municipality: Municipality, reported: ReportedAddress) -> Address | None:
+    """The register's address for a postcode and house number, if there is exactly that one."""
+    postcode = reported.postcode.replace(" ", "").upper()
+    if not postcode or reported.house_number is None:
+        return None
+    return Address.objects.filter(
+        municipality=municipality,
+        postcode=postcode,
+        house_number=reported.house_number,
+        house_letter__iexact=reported.house_letter or "",
+        house_number_addition__iexact=reported.house_number_addition or "",
+    ).first()
+
+
+@dataclass(frozen=True)
+class Reporter:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    language: str = "nl"
+
+
+def signal_submit(
+    *,
+    actor: Actor,
+    description: str,
+    category: SignalCategory | None = None,
+    channel: str = SignalChannel.STAFF,
+    address: Address | None = None,
+    reported_address: ReportedAddress | None = None,
+    reporter: Reporter | None = None,
+    attachments: Sequence[CheckedUpload] = (),
+    received_at: dt.datetime | None = None,
+) -> Signal:
+    """Record a melding on behalf of staff or a partner (who is recorded as the reporting organisation)."""
+    actor.require(Capability.SUBMIT_SIGNALS)
+    organisation = actor.organisation
+    if organisation is not None and organisation.kind != OrganisationKind.MUNICIPAL_DEPARTMENT:
+        channel = SignalChannel.PARTNER
+    elif channel == SignalChannel.PARTNER:
+        raise ValidationError({"channel": _("Only a chain partner reports through the partner channel.")})
+    return _create(
+        actor,
+        description=description,
+        category=category,
+        channel=channel,
+        address=address,
+        reported_address=reported_address,
+        reporter=reporter,
+        attachments=attachments,
+        received_at=received_at,
+        reporter_organisation=organisation
+        if organisation and organisation.kind != OrganisationKind.MUNICIPAL_DEPARTMENT
+        else None,
+    )
+
+
+def signal_submit_public(
+    *,
+    municipality: Municipality,
+    description: str,
+    category: SignalCategory | None = None,
+    address: Address | None = None,
+    reported_address: ReportedAddress | None = None,
+    reporter: Reporter | None = None,
+    attachments: Sequence[CheckedUpload] = (),
+    channel_name: str = "public",
+) -> Signal:
+    """A melding from the public (the portal or the open API): anonymous unless contact details are given."""
+    actor = Actor.system(municipality, name=channel_name, roles=frozenset())
+    return _create(
+        actor,
+        description=description,
+        category=category,
+        channel=SignalChannel.PORTAL,
+        address=address,
+        reported_address=reported_address,
+        reporter=reporter,
+        attachments=attachments,
+        received_at=None,
+        reporter_organisation=None,
+    )
+
+
+def signal_submit_from_portal(
+    *,
+    municipality: Municipality,
+    category_code: str,
+    description: str,
+    language: str = "nl",
+    address: Address | None = None,
+    location: str = "",
+    photo: bytes | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+) -> str:
+    """The portal's anonymous melding, as its form delivers it; returns the reference to show the visitor.
+
+    For ``portal.services.submit_public_signal``: the category is one of the main category codes, the
+    photo is checked by content like every attachment (a bad one raises a ValidationError).
+    """
+    from django.core.files.base import ContentFile
+
+    from ketenregie.core.uploads import check_upload
+
+    categories = ensure_default_categories(municipality)
+    category = categories.get(category_code) or categories[CategoryCode.OTHER]
+    attachments = [check_upload(ContentFile(photo, name="foto"))] if photo else []
+    signal = signal_submit_public(
+        municipality=municipality,
+        description=description,
+        category=category,
+        address=address,
+        reported_address=ReportedAddress(text=location),
+        reporter=Reporter(name=contact_name, email=contact_email, phone=contact_phone, language=language),
+        attachments=attachments,
+        channel_name="portal",
+    )
+    return signal.reference
+
+
+@transaction.atomic
+def _create(
+    actor: Actor,
+    *,
+    description: str,
+    category: SignalCategory | None,
+    channel: str,
+    address: Address | None,
+    reported_address: ReportedAddress | None,
+    reporter: Reporter | None,
+    attachments: Sequence[CheckedUpload],
+    received_at: dt.datetime | None,
+    reporter_organisation: Organisation | None,
+) -> Signal:
+    municipality = actor.municipality
+    description = (description or "").strip()
+    if len(description) < 10:
+        raise ValidationError({"description": _("Describe what is going on in at least 10 characters.")})
+    categories = ensure_default_categories(municipality) if category is None else {}
+    if category is None:
+        category = categories[CategoryCode.OTHER]
+    ensure_same_municipality(actor, category)
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use; choose another.")})
+    reported = reported_address or ReportedAddress()
+    if address is None:
+        address = resolve_address(municipality, reported)
+    else:
+        ensure_same_municipality(actor, address)
+    reporter = reporter or Reporter()
+    received = received_at or timezone.now()
+    signal = Signal(
+        municipality=municipality,
+        received_at=received,
+        channel=channel,
+        category=category,
+        description=description,
+        address=address,
+        location_text=reported.as_text() or (address.label[:200] if address else ""),
+        needs_address=address is None,
+        reporter_name=reporter.name.strip(),
+        reporter_email=reporter.email.strip(),
+        reporter_phone=reporter.phone.strip(),
+        reporter_language=reporter.language or "nl",
+        reporter_organisation=reporter_organisation,
+        submitted_by=actor.user,
+        due_on=due_on_for(category, received),
+    )
+    suggestion = suggest_category(municipality=municipality, text=description)
+    if suggestion is not None:
+        signal.suggested_category, signal.suggestion_confidence = suggestion
+    signal.full_clean(exclude=["address", "category", "suggested_category", "reporter_organisation"])
+    signal.save()
+    for upload in attachments:
+        SignalAttachment.objects.create(
+            municipality=municipality,
+            signal=signal,
+            file=upload.content,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+        )
+    audit.record_change(
+        actor,
+        instance=signal,
+        action=AuditAction.CREATE,
+        changed_fields=[
+            name
+            for name in ("category", "description", "address", "reporter_name", "reporter_email")
+            if getattr(signal, name)
+        ]
+        + (["attachments"] if attachments else []),
+    )
+    _link_duplicate(actor, signal)
+    return signal
+
+
+def _link_duplicate(actor: Actor, signal: Signal) -> Signal | None:
+    """Link ``signal`` to the earliest open melding of the same main category at its address."""
+    if signal.address_id is None or signal.duplicate_of_id is not None or not signal.is_open:
+        return None
+    # Lock the address so two meldingen arriving at once cannot both become the first.
+    Address.objects.select_for_update().filter(pk=signal.address_id).first()
+    top = signal.category.top
+    earlier = (
+        Signal.objects.filter(
+            municipality=signal.municipality,
+            address_id=signal.address_id,
+            status__in=OPEN_STATUSES,
+            duplicate_of__isnull=True,
+        )
+        .filter(category__in=[top, *top.children.all()])
+        .exclude(pk=signal.pk)
+        .order_by("received_at", "pk")
+        .first()
+    )
+    if earlier is None or earlier.received_at > signal.received_at:
+        return None
+    Signal.objects.filter(pk=signal.pk).update(duplicate_of=earlier)
+    signal.duplicate_of = earlier
+    audit.record_change(actor, instance=signal, action=AuditAction.UPDATE, changed_fields=["duplicate_of"])
+    return earlier
+
+
+def _write(actor: Actor, signal: Signal, *, expected_version: int, fields: list[str]) -> None:
+    save_versioned(signal, expected_version=expected_version, fields=fields)
+    audit.record_change(actor, instance=signal, action=AuditAction.UPDATE, changed_fields=fields)
+
+
+def _fresh(actor: Actor, signal: Signal) -> Signal:
+    ensure_same_municipality(actor, signal)
+    return Signal.objects.select_related("category__parent", "address").get(pk=signal.pk)
+
+
+@transaction.atomic
+def signal_triage(
+    *,
+    actor: Actor,
+    signal: Signal,
+    expected_version: int,
+    category: SignalCategory,
+    assigned_to: User | None = None,
+) -> Signal:
+    """Confirm (or change) the category: the melding is triaged and its deadline follows the category."""
+    actor.require(Capability.HANDLE_SIGNALS)
+    signal = _fresh(actor, signal)
+    ensure_same_municipality(actor, category)
+    if signal.version != expected_version:
+        raise ConcurrentEditError(signal)
+    if not signal.is_open:
+        raise ValidationError(_("This melding is closed; it can no longer be triaged."))
+    fields = []
+    if signal.category_id != category.pk:
+        signal.category = category
+        signal.due_on = due_on_for(category, signal.received_at)
+        fields += ["category", "due_on"]
+    if signal.assigned_to_id != (assigned_to.pk if assigned_to else None):
+        signal.assigned_to = assigned_to
+        fields.append("assigned_to")
+    if signal.status == SignalStatus.NEW:
+        signal.status = SignalStatus.TRIAGED
+        signal.triaged_at = timezone.now()
+        fields += ["status", "triaged_at"]
+    _write(actor, signal, expected_version=expected_version, fields=fields)
+    if "category" in fields and signal.duplicate_of_id is None:
+        _link_duplicate(actor, signal)
+    return signal
+
+
+@transaction.atomic
+def signal_resolve_address(
+    *, actor: Actor, signal: Signal, expected_version: int, address: Address
+) -> Signal:
+    actor.require(Capability.HANDLE_SIGNALS)
+    signal = _fresh(actor, signal)
+    ensure_same_municipality(actor, address)
+    signal.address = address
+    signal.needs_address = False
+    _write(actor, signal, expected_version=expected_version, fields=["address", "needs_address"])
+    _link_duplicate(actor, signal)
+    return signal
+
+
+@transaction.atomic
+def signal_mark_investigating(*, actor: Actor, signal: Signal) -> Signal:
+    """A case was opened for the melding (called by the cases app): it is now under investigation."""
+    actor.require(Capability.MANAGE_CASES)
+    signal = _fresh(actor, signal)
+    if signal.status in (SignalStatus.NEW, SignalStatus.TRIAGED):
+        fields = ["status"]
+        if signal.status == SignalStatus.NEW:
+            signal.triaged_at = timezone.now()
+            fields.append("triaged_at")
+        signal.status = SignalStatus.INVESTIGATING
+        _write(actor, signal, expected_version=signal.version, fields=fields)
+    return signal
+
+
+@transaction.atomic
+def signal_close(
+    *, actor: Actor, signal: Signal, expected_version: int, result: str, note: str = ""
+) -> Signal:
+    """Close with a result; linked meldingen close with it; reporters with an e-mail address are told."""
+    actor.require(Capability.HANDLE_SIGNALS)
+    signal = _fresh(actor, signal)
+    if result not in SignalResult.values or result == SignalResult.PENDING:
+        raise ValidationError({"result": _("Choose the result of the melding.")})
+    if not signal.can_become(SignalStatus.CLOSED):
+        raise ValidationError(_("This melding is already closed."))
+    now = timezone.now()
+    signal.status, signal.result, signal.result_note, signal.closed_at = (
+        SignalStatus.CLOSED,
+        result,
+        note,
+        now,
+    )
+    _write(
+        actor,
+        signal,
+        expected_version=expected_version,
+        fields=["status", "result", "result_note", "closed_at"],
+    )
+    closed = [signal]
+    for linked in signal.duplicates.filter(status__in=OPEN_STATUSES).select_related("category__parent"):
+        linked.status, linked.result, linked.closed_at = SignalStatus.CLOSED, result, now
+        linked.result_note = _("Closed together with %(reference)s.") % {"reference": signal.reference}
+        _write(
+            actor,
+            linked,
+            expected_version=linked.version,
+            fields=["status", "result", "result_note", "closed_at"],
+        )
+        closed.append(linked)
+    transaction.on_commit(lambda: _inform_reporters([s.pk for s in closed]))
+    return signal
+
+
+def _inform_reporters(signal_ids: list[int]) -> None:
+    """After the close is committed: a failing mail server must not undo the decision."""
+    notifier = get_notifier()
+    for signal in Signal.objects.filter(pk__in=signal_ids).select_related(
+        "category__parent", "address", "municipality"
+    ):
+        if not signal.reporter_email:
+            continue
+        try:
+            sent = notifier.inform(signal)
+        except Exception:
+            logger.exception("informing the reporter of melding %s failed", signal.pk)
+            continue
+        if sent:
+            Signal.objects.filter(pk=signal.pk).update(reporter_informed_at=timezone.now())
+
+
+def suggest_category(*, municipality: Municipality, text: str) -> tuple[SignalCategory, float] | None:
+    """The main category the municipality's classifier suggests for ``text``, with its confidence."""
+    stored = SignalClassifier.objects.filter(municipality=municipality).only("id", "labels", "model").first()
+    if stored is None or not text.strip():
+        return None
+    model = classifier.load(stored.pk, stored.labels, stored.model)
+    [(code, confidence)] = model.predict([text])
+    category = SignalCategory.objects.filter(municipality=municipality, code=code, is_active=True).first()
+    return (category, round(confidence, 3)) if category else None
+
+
+def train_classifier(*, actor: Actor, limit: int = 20_000, seed: int = 0) -> SignalClassifier:
+    """Train on the municipality's own triaged meldingen (their main category is the label)."""
+    actor.require(Capability.HANDLE_SIGNALS)
+    labelled = list(
+        Signal.objects.filter(municipality=actor.municipality)
+        .exclude(status=SignalStatus.NEW)
+        .order_by("-received_at", "-id")
+        .values_list("description", "category__code", "category__parent__code")[:limit]
+    )
+    texts = [text for text, _code, _parent in labelled]
+    labels = [parent or code for _text, code, parent in labelled]
+    result = classifier.train(texts, labels, seed=seed)
+    stored = SignalClassifier.objects.create(
+        municipality=actor.municipality,
+        samples=result.samples,
+        held_out=result.held_out,
+        accuracy=result.accuracy,
+        labels=result.model.labels,
+        model={**result.model.to_json(), "per_label_accuracy": result.per_label},
+    )
+    SignalClassifier.objects.filter(municipality=actor.municipality).exclude(pk=stored.pk).delete()
+    audit.record_change(actor, instance=stored, action=AuditAction.CREATE, changed_fields=["model"])
+    return stored
+
+
+__all__ = [
+    "DEFAULT_CATEGORIES",
+    "ReportedAddress",
+    "Reporter",
+    "due_on_for",
+    "ensure_default_categories",
+    "resolve_address",
+    "signal_close",
+    "signal_mark_investigating",
+    "signal_resolve_address",
+    "signal_submit",
+    "signal_submit_from_portal",
+    "signal_submit_public",
+    "signal_triage",
+    "suggest_category",
+    "train_classifier",
+]
