@@ -404,3 +404,45 @@ def test_the_casework_figures_count_the_progress_report_items(
         actor=actor_for("council"), start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
     )
     assert (earlier.integral_controls, earlier.first_registration_forms) == (0, 0)
+
+
+def test_the_casework_indicators_of_the_kpi_catalogue_agree_with_the_figures(
+    casework: Casework, actor_for: Callable[[str], Actor], world: World
+) -> None:
+    from ketenregie.core.kpi import Period
+    from ketenregie.monitoring.indicators.registry import computed_for
+
+    actor = actor_for("enforcement")
+    control = services.case_open(
+        actor=actor, kind="integral_control", title="Integrale controle", addresses=[world.address]
+    )
+    services.finding_record(
+        actor=actor, case=control, address=world.address, found_on=dt.date(2026, 3, 20), persons_found=7
+    )
+    catalogue = computed_for()
+    council = actor_for("council")
+    year = Period.year(2026)
+    values = {
+        code: catalogue[code](actor=council, period=year).value
+        for code in (
+            "signals_overcrowding",
+            "signals_overcrowding_confirmed",
+            "integral_controls",
+            "integral_control_visits",
+            "integral_control_homes_with_violation",
+            "first_registration_forms",
+            "dossiers_to_nla",
+        )
+    }
+    assert values == {
+        "signals_overcrowding": 1,
+        "signals_overcrowding_confirmed": 0,
+        "integral_controls": 1,
+        "integral_control_visits": 1,
+        "integral_control_homes_with_violation": 1,
+        "first_registration_forms": 1,
+        "dossiers_to_nla": 1,
+    }
+    by_neighbourhood = catalogue["signals_overcrowding"](actor=council, period=year).by_neighbourhood
+    assert dict(by_neighbourhood) == {world.address.neighbourhood_id: 1}
+    assert catalogue["integral_controls"](actor=council, period=Period.year(2025)).value == 0

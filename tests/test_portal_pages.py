@@ -14,6 +14,7 @@ from ketenregie.core.models import Municipality
 from ketenregie.portal.languages import PORTAL_LANGUAGES
 from ketenregie.portal.markdown import render_markdown
 from ketenregie.portal.protection import new_form_token
+from ketenregie.signals.models import Signal
 from tests import factories as f
 
 pytestmark = pytest.mark.usefixtures("portal_settings")
@@ -168,12 +169,34 @@ def _png(size: int = 200) -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * size, content_type="image/png")
 
 
-def test_a_melding_is_not_faked_while_the_intake_is_not_connected() -> None:
+def test_a_melding_reaches_the_intake_with_its_photo_and_shows_its_reference(
+    portal_settings: Municipality, settings: Any, tmp_path: Any
+) -> None:
+    municipality = portal_settings
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("foto.png", f.PNG_BYTES, content_type="image/png")
+    response = Client().post("/pl/report/", {**_signal(contact_email="ktos@example.pl"), "photo": photo})
+    assert response.status_code == 200
+    signal = Signal.objects.get()
+    assert (signal.channel, signal.category.code, signal.reporter_language) == (
+        "portal",
+        "overcrowding",
+        "pl",
+    )
+    assert signal.municipality == municipality
+    assert signal.attachments.get().content_type == "image/png"
+    assert signal.reference in response.content.decode()
+
+
+def test_a_photo_that_only_looks_like_one_is_refused_by_the_intake_and_nothing_is_stored(
+    portal_settings: Municipality,
+) -> None:
     response = Client().post("/en/report/", {**_signal(), "photo": _png()})
-    assert response.status_code == 503
+    assert response.status_code == 200
     body = response.content.decode()
-    assert "Reporting online is not possible yet" in body
-    assert "nothing was stored" in body
+    assert "This photo cannot be opened." in body
+    assert "Thank you for your report" not in body
+    assert not Signal.objects.exists()
 
 
 def test_a_melding_needs_a_place(municipality: Municipality) -> None:
@@ -191,6 +214,7 @@ def test_a_photo_is_checked_by_its_content_not_its_name() -> None:
     response = Client().post("/en/report/", {**_signal(), "photo": fake})
     assert response.status_code == 200
     assert "This file is not a JPEG, PNG or WebP photo." in response.content.decode()
+    assert not Signal.objects.exists()
 
 
 def test_an_oversized_photo_is_refused_with_its_size(settings: Any) -> None:

@@ -55,7 +55,7 @@ def test_an_officer_takes_a_melding_from_intake_to_a_closed_case(
     page: Any, live_server: Any, seeded: Any
 ) -> None:
     login(page, live_server, "enforcement")
-    page.click("nav >> text=Meldingen")
+    page.get_by_role("navigation").get_by_role("link", name="Meldingen", exact=True).click()
     check(page)
     page.click("text=Melding registreren")
     check(page)
@@ -131,7 +131,7 @@ def test_an_officer_takes_a_melding_from_intake_to_a_closed_case(
     assert re.search(r"Zaak gesloten", timeline)
     assert "Constatering bij Mijnsherenlaan 12" in timeline
 
-    page.click("nav >> text=Zaken")
+    page.get_by_role("navigation").get_by_role("link", name="Zaken", exact=True).click()
     check(page)
 
 
@@ -175,7 +175,7 @@ def test_a_partner_sees_the_shared_case_without_the_reporter(
     )
     case_services.participant_add(actor=enforcement, case=case, organisation=nla)
     login(page, live_server, "partner")
-    page.click("nav >> text=Zaken")
+    page.get_by_role("navigation").get_by_role("link", name="Zaken", exact=True).click()
     check(page)
     page.click(f"text={case.reference}")
     page.wait_for_selector("h1")

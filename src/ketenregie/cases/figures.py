@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from ketenregie.cases.models import CaseKind, Finding, FirstRegistrationForm, Handover
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import OrganisationKind
+from ketenregie.core.models import Municipality, OrganisationKind
 from ketenregie.core.permissions import Capability
 from ketenregie.signals.models import CategoryCode, Signal, SignalResult
 
@@ -40,20 +40,48 @@ class CaseworkFigures:
     dossiers_to_nla: int
 
 
-def casework_figures(*, actor: Actor, start: dt.date, end: dt.date) -> CaseworkFigures:
-    """The figures for [start, end], both days included."""
-    actor.require(Capability.VIEW_KEY_FIGURES)
-    municipality = actor.municipality
-    overcrowding = Signal.objects.filter(
+def overcrowding_signals(municipality: Municipality, start: dt.date, end: dt.date) -> QuerySet[Signal]:
+    """Meldingen of possible overcrowding (category or sub-category) received in [start, end]."""
+    return Signal.objects.filter(
         Q(category__code=CategoryCode.OVERCROWDING) | Q(category__parent__code=CategoryCode.OVERCROWDING),
         municipality=municipality,
         received_at__date__gte=start,
         received_at__date__lte=end,
     )
-    findings = Finding.objects.filter(municipality=municipality, found_on__gte=start, found_on__lte=end)
-    integral = findings.filter(case__kind=CaseKind.INTEGRAL_CONTROL)
-    sites = findings.filter(case__kind=CaseKind.SITE_CONTROL)
-    vacancy = findings.filter(case__kind=CaseKind.VACANCY_CHECK)
+
+
+def findings_of_kind(
+    municipality: Municipality, kind: str, start: dt.date, end: dt.date
+) -> QuerySet[Finding]:
+    """Findings on the day of a visit in [start, end] in cases of one kind (integral control, …)."""
+    return Finding.objects.filter(
+        municipality=municipality, case__kind=kind, found_on__gte=start, found_on__lte=end
+    )
+
+
+def first_registration_forms(municipality: Municipality, start: dt.date, end: dt.date) -> int:
+    return FirstRegistrationForm.objects.filter(
+        municipality=municipality, drawn_up_on__gte=start, drawn_up_on__lte=end
+    ).count()
+
+
+def dossiers_to_nla(municipality: Municipality, start: dt.date, end: dt.date) -> int:
+    return Handover.objects.filter(
+        municipality=municipality,
+        to_organisation__kind=OrganisationKind.NLA,
+        handed_over_at__date__gte=start,
+        handed_over_at__date__lte=end,
+    ).count()
+
+
+def casework_figures(*, actor: Actor, start: dt.date, end: dt.date) -> CaseworkFigures:
+    """The figures for [start, end], both days included."""
+    actor.require(Capability.VIEW_KEY_FIGURES)
+    municipality = actor.municipality
+    overcrowding = overcrowding_signals(municipality, start, end)
+    integral = findings_of_kind(municipality, CaseKind.INTEGRAL_CONTROL, start, end)
+    sites = findings_of_kind(municipality, CaseKind.SITE_CONTROL, start, end)
+    vacancy = findings_of_kind(municipality, CaseKind.VACANCY_CHECK, start, end)
     return CaseworkFigures(
         overcrowding_signals=overcrowding.count(),
         overcrowding_confirmed=overcrowding.filter(result=SignalResult.CONFIRMED).count(),
@@ -67,13 +95,6 @@ def casework_figures(*, actor: Actor, start: dt.date, end: dt.date) -> CaseworkF
         site_controls_with_violation=sites.filter(violation_found=True).values("case_id").distinct().count(),
         vacancy_checked=vacancy.count(),
         vacancy_inhabited=vacancy.filter(inhabited=True).count(),
-        first_registration_forms=FirstRegistrationForm.objects.filter(
-            municipality=municipality, drawn_up_on__gte=start, drawn_up_on__lte=end
-        ).count(),
-        dossiers_to_nla=Handover.objects.filter(
-            municipality=municipality,
-            to_organisation__kind=OrganisationKind.NLA,
-            handed_over_at__date__gte=start,
-            handed_over_at__date__lte=end,
-        ).count(),
+        first_registration_forms=first_registration_forms(municipality, start, end),
+        dossiers_to_nla=dossiers_to_nla(municipality, start, end),
     )

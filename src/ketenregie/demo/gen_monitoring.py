@@ -57,7 +57,13 @@ LINES: list[tuple[int, str, str, list[tuple[str, bool]], int]] = [
         3,
         "Ketensamenwerking, toezicht en handhaving",
         "Minder overbewoning en uitbuiting door gezamenlijk, risicogestuurd toezicht met de ketenpartners.",
-        [("addresses_over_norm", False), ("employer_violations_proven", False)],
+        [
+            ("addresses_over_norm", False),
+            ("employer_violations_proven", False),
+            ("integral_control_visits", True),
+            ("first_registration_forms", False),
+            ("dossiers_to_nla", False),
+        ],
         2_100_000,
     ),
     (

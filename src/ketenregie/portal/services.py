@@ -38,6 +38,7 @@ from ketenregie.portal.models import (
     ReviewStatus,
     SelfServiceReport,
 )
+from ketenregie.signals.services import signal_submit_from_portal
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -279,10 +280,6 @@ def report_review(
     )
 
 
-class MeldingenIntakeUnavailable(NotImplementedError):
-    """The meldingen intake (the signals app) is not installed in this build."""
-
-
 @dataclass(frozen=True)
 class PublicSignal:
     category: str
@@ -300,11 +297,19 @@ class PublicSignal:
 def submit_public_signal(*, municipality: Municipality, signal: PublicSignal) -> str:
     """Hand an anonymous melding from the portal to the meldingen intake; returns its reference.
 
-    The intake belongs to the signals app, which this build does not have yet: until it is connected
-    here, this raises, and the portal says honestly that online meldingen are not available.
+    A photo that is not what it claims to be raises a ValidationError and stores nothing.
     """
-    raise MeldingenIntakeUnavailable(
-        "meldingen intake not installed: connect portal.services.submit_public_signal"
+    return signal_submit_from_portal(
+        municipality=municipality,
+        category_code=signal.category,
+        description=signal.description,
+        language=signal.language,
+        address=signal.address,
+        location=signal.location,
+        photo=signal.photo,
+        contact_name=signal.contact_name,
+        contact_email=signal.contact_email,
+        contact_phone=signal.contact_phone,
     )
 
 

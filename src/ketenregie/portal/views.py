@@ -506,9 +506,17 @@ def signal(request: HttpRequest, portal: Portal) -> HttpResponse:
             )
             try:
                 reference = services.submit_public_signal(municipality=portal.municipality, signal=report)
-            except services.MeldingenIntakeUnavailable:
-                return render(request, "portal/signal_unavailable.html", {"portal": portal}, status=503)
-            return render(request, "portal/signal_done.html", {"portal": portal, "reference": reference})
+            except ValidationError:
+                # The intake opens the photo, which the form's quick check of its first bytes does not.
+                form.add_error(
+                    "photo",
+                    _(
+                        "This photo cannot be opened. Please send another photo, or send your report without "
+                        "one."
+                    ),
+                )
+            else:
+                return render(request, "portal/signal_done.html", {"portal": portal, "reference": reference})
     return render(request, "portal/signal_form.html", {"portal": portal, "form": form})
 
 

@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ketenregie.cases import kpis as case_kpis
 from ketenregie.core.actor import Actor
 from ketenregie.core.kpi import KpiResult, Period
 from ketenregie.core.permissions import Capability
@@ -263,6 +264,172 @@ register(
         ),
         compute=infopoint_kpis.key_figures,
         unit="persons",
+    )
+)
+
+# --- From casework (meldingen and inspections) ----------------------------------------------------
+
+CASES = "ketenregie.cases"
+register(
+    ComputedIndicator(
+        code="signals_overcrowding",
+        order=60,
+        direction="neutral",
+        app=CASES,
+        name=_("Meldingen of possible overcrowding"),
+        definition=_(
+            "Meldingen about possible overcrowding (category overcrowding or one of its sub-categories) "
+            "received in the period, from residents, partners, staff and the portal."
+        ),
+        compute=case_kpis.overcrowding_signals,
+        unit="count",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="signals_overcrowding_confirmed",
+        order=61,
+        direction="neutral",
+        app=CASES,
+        name=_("Of which confirmed"),
+        definition=_(
+            "Meldingen of possible overcrowding received in the period that were closed as confirmed: a "
+            "violation was established."
+        ),
+        compute=case_kpis.overcrowding_confirmed,
+        unit="count",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="integral_controls",
+        order=62,
+        direction="higher",
+        app=CASES,
+        name=_("Integral controls held"),
+        definition=_(
+            "Integral controls with the chain partners in which at least one address was visited in the "
+            "period."
+        ),
+        compute=case_kpis.integral_controls,
+        unit="count",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="integral_control_visits",
+        order=63,
+        direction="higher",
+        app=CASES,
+        name=_("House visits in integral controls"),
+        definition=_(
+            "Addresses visited and entered during integral controls in the period (visits without access are"
+            " not counted)."
+        ),
+        compute=case_kpis.integral_control_visits,
+        unit="count",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="integral_control_homes_with_violation",
+        order=64,
+        direction="neutral",
+        app=CASES,
+        name=_("Homes with violations found in integral controls"),
+        definition=_(
+            "Different addresses where a visit in an integral control in the period established a violation."
+        ),
+        compute=case_kpis.integral_control_homes_with_violation,
+        unit="addresses",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="site_controls",
+        order=65,
+        direction="higher",
+        app=CASES,
+        name=_("Construction-site and workplace controls"),
+        definition=_("Controls of construction sites and workplaces held in the period."),
+        compute=case_kpis.site_controls,
+        unit="count",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="site_controls_with_violation",
+        order=66,
+        direction="neutral",
+        app=CASES,
+        name=_("Of which with a violation"),
+        definition=_(
+            "Construction-site and workplace controls in the period in which a violation was established."
+        ),
+        compute=case_kpis.site_controls_with_violation,
+        unit="count",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="vacancy_checked",
+        order=67,
+        direction="neutral",
+        app=CASES,
+        name=_("Homes checked for vacancy"),
+        definition=_("Homes checked in the period because no one is registered there."),
+        compute=case_kpis.vacancy_checked,
+        unit="addresses",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="vacancy_inhabited",
+        order=68,
+        direction="neutral",
+        app=CASES,
+        name=_("Of which lived in"),
+        definition=_("Homes checked for vacancy in the period that turned out to be lived in."),
+        compute=case_kpis.vacancy_inhabited,
+        unit="addresses",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="first_registration_forms",
+        order=69,
+        direction="higher",
+        app=CASES,
+        name=_("First-registration forms drawn up"),
+        definition=_(
+            "Forms for a first registration in the BRP drawn up during visits in the period for people found"
+            " living unregistered."
+        ),
+        compute=case_kpis.first_registration_forms,
+        unit="count",
+        public=False,
+    )
+)
+register(
+    ComputedIndicator(
+        code="dossiers_to_nla",
+        order=70,
+        direction="neutral",
+        app=CASES,
+        name=_("Dossiers handed to the Labour Authority"),
+        definition=_("Case dossiers handed over to the Netherlands Labour Authority (NLA) in the period."),
+        compute=case_kpis.dossiers_to_nla,
+        unit="count",
+        public=False,
     )
 )
 
