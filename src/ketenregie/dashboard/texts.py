@@ -63,6 +63,22 @@ PUBLIC_TEXTS: dict[str, tuple[Any, Any]] = {
         _("Key figures"),
         _("Trusted people from the community who pass on information."),
     ),
+    "signals_overcrowding": (
+        _("Reports of too many people in one home"),
+        _("Reports the municipality received about homes where possibly too many people live."),
+    ),
+    "integral_control_visits": (
+        _("Homes visited in joint inspections"),
+        _("Homes that the municipality and its partners visited together during joint inspections."),
+    ),
+    "integral_control_homes_with_violation": (
+        _("Homes where rules were broken"),
+        _("Homes visited in joint inspections where the inspectors found that rules were broken."),
+    ),
+    "dossiers_to_nla": (
+        _("Cases passed to the Labour Authority"),
+        _("Cases the municipality passed to the Netherlands Labour Authority for further investigation."),
+    ),
     "nla_fines": (
         _("Fines by the Labour Authority"),
         _("Fines the Netherlands Labour Authority gave to employers in the municipality."),

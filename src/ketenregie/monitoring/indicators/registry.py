@@ -283,7 +283,6 @@ register(
         ),
         compute=case_kpis.overcrowding_signals,
         unit="count",
-        public=False,
     )
 )
 register(
@@ -331,7 +330,6 @@ register(
         ),
         compute=case_kpis.integral_control_visits,
         unit="count",
-        public=False,
     )
 )
 register(
@@ -346,7 +344,6 @@ register(
         ),
         compute=case_kpis.integral_control_homes_with_violation,
         unit="addresses",
-        public=False,
     )
 )
 register(
@@ -429,7 +426,6 @@ register(
         definition=_("Case dossiers handed over to the Netherlands Labour Authority (NLA) in the period."),
         compute=case_kpis.dossiers_to_nla,
         unit="count",
-        public=False,
     )
 )
 
