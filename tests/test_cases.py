@@ -259,13 +259,20 @@ def test_the_hand_over_dossier_holds_what_the_agreement_allows_and_is_audited(ca
         archive = zipfile.ZipFile(io.BytesIO(archive_file.read()))
     names = archive.namelist()
     reference = casework.case.reference
-    assert names == [f"dossier-{reference}.pdf", "bijlagen/01-woonkamer.png", "manifest.json"]
+    # The inspector's photo, then the reporter's photo with the melding the NLA may see.
+    assert names == [
+        f"dossier-{reference}.pdf",
+        "bijlagen/01-woonkamer.png",
+        "bijlagen/02-gevel.png",
+        "manifest.json",
+    ]
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["legal_basis"].startswith("Art. 5:20 Awb")
     assert "reporter" not in manifest["data_categories"]
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read(names[0]))).pages)
     assert reference in text
     assert "Art. 5:20 Awb" in text
+    assert casework.signal.reference in text
     assert "Zieliński" in text
     assert "last onder dwangsom" in text
     assert "jan.buurman@example.nl" not in text

@@ -29,6 +29,7 @@ from ketenregie.cases.models import (
     Measure,
 )
 from ketenregie.core.models import Organisation
+from ketenregie.signals.models import SignalAttachment
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Dossier:
         return hashlib.sha256(self.zip).hexdigest()
 
 
-def _data_uri(attachment: CaseAttachment) -> str:
+def _data_uri(attachment: CaseAttachment | SignalAttachment) -> str:
     with attachment.file.open("rb") as handle:
         encoded = base64.b64encode(handle.read()).decode("ascii")
     return f"data:{attachment.content_type};base64,{encoded}"
@@ -68,12 +69,17 @@ def dossier_context(
         if sees[DataCategory.FINDINGS]
         else []
     )
-    attachments = (
-        list(CaseAttachment.objects.filter(case=case).order_by("uploaded_at", "id"))
-        if sees[DataCategory.ATTACHMENTS]
-        else []
-    )
     signals = list(case.signals.select_related("category__parent", "address").order_by("received_at"))
+    attachments: list[CaseAttachment | SignalAttachment] = []
+    if sees[DataCategory.ATTACHMENTS]:
+        attachments.extend(CaseAttachment.objects.filter(case=case).order_by("uploaded_at", "id"))
+        # The reporters' photos belong to the meldingen: shared only when the meldingen are.
+        if sees[DataCategory.SIGNALS]:
+            attachments.extend(
+                SignalAttachment.objects.filter(signal__in=signals)
+                .select_related("signal")
+                .order_by("uploaded_at", "id")
+            )
     return {
         "case": case,
         "recipient": recipient,
