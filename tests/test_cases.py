@@ -169,6 +169,37 @@ def test_closing_a_case_closes_its_meldingen_with_the_matching_result(
     assert (closed.status, closed.closed_on) == (CaseStatus.CLOSED, dt.date.today())
 
 
+def test_a_closed_case_is_opened_again_with_a_reason_and_its_meldingen_stay_closed(
+    casework: Casework, actor_for: Callable[[str], Actor], client_as: Callable[[str], Client]
+) -> None:
+    actor = actor_for("enforcement")
+    case = Case.objects.get(pk=casework.case.pk)
+    with pytest.raises(ValidationError, match="not closed"):
+        services.case_reopen(actor=actor, case=case, expected_version=case.version, reason="Nieuwe feiten")
+    case = services.case_close(actor=actor, case=case, expected_version=case.version, result="no_violation")
+    with pytest.raises(ValidationError):
+        services.case_reopen(actor=actor, case=case, expected_version=case.version, reason="   ")
+    stale = case.version - 1
+    with pytest.raises(ConcurrentEditError):
+        services.case_reopen(actor=actor, case=case, expected_version=stale, reason="Nieuwe feiten")
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
+    response = client_as("enforcement").post(
+        reverse("cases:case_reopen", args=[case.pk]),
+        {"version": case.version, "reason": "Per abuis gesloten; de buren melden nieuwe bewoners."},
+    )
+    assert response.status_code == 302
+    reopened = Case.objects.get(pk=case.pk)
+    assert (reopened.status, reopened.result, reopened.closed_on) == (CaseStatus.INVESTIGATING, "", None)
+    assert Signal.objects.get(pk=casework.signal.pk).status == SignalStatus.CLOSED
+    last = reopened.events.order_by("-occurred_at", "-id").first()
+    assert last is not None
+    assert "Per abuis gesloten" in last.summary
+    conflict = client_as("enforcement").post(
+        reverse("cases:case_reopen", args=[case.pk]), {"version": case.version, "reason": "Nog eens"}
+    )
+    assert conflict.status_code == 409
+
+
 def test_two_people_changing_a_case_at_once_the_second_gets_a_conflict(
     casework: Casework, actor_for: Callable[[str], Actor]
 ) -> None:

@@ -190,6 +190,17 @@ def test_opening_recording_and_closing_a_case_through_the_api(
         f"/api/v1/cases/{case_id}/close/", {"result": "violation"}, format="json", HTTP_IF_MATCH=etag
     )
     assert again.status_code == 412
+    etag = client.get(f"/api/v1/cases/{case_id}/")["ETag"]
+    no_reason = client.post(f"/api/v1/cases/{case_id}/reopen/", {}, format="json", HTTP_IF_MATCH=etag)
+    assert no_reason.status_code == 400
+    reopened = client.post(
+        f"/api/v1/cases/{case_id}/reopen/", {"reason": "Nieuwe feiten"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert reopened.status_code == 200
+    assert (reopened.json()["case"]["status"], reopened.json()["case"]["result"]) == ("investigating", "")
+    assert api_as("partner").post(
+        f"/api/v1/cases/{case_id}/reopen/", {"reason": "x"}, format="json", HTTP_IF_MATCH=etag
+    ).status_code in (403, 404)
 
 
 def test_an_impossible_finding_through_the_api_is_a_problem_and_saves_nothing(

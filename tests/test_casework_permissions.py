@@ -99,6 +99,11 @@ PAGES: list[tuple[str, Callable[[Casework], str], Rule]] = [
         Rule(needs=(C.MANAGE_CASES,), owner_only=True),
     ),
     (
+        "case reopen",
+        lambda c: reverse("cases:case_reopen", args=[c.case.pk]),
+        Rule(needs=(C.MANAGE_CASES,), owner_only=True),
+    ),
+    (
         "participants",
         lambda c: reverse("cases:participants", args=[c.case.pk]),
         Rule(needs=(C.MANAGE_CASES,), owner_only=True),

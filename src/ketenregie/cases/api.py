@@ -27,6 +27,7 @@ from ketenregie.cases.api_serializers import (
     CaseCloseSerializer,
     CaseCreateSerializer,
     CaseDetailSerializer,
+    CaseReopenSerializer,
     CaseSerializer,
     FindingCreateSerializer,
     FindingSerializer,
@@ -91,7 +92,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self) -> list[Any]:
-        if self.action in {"create", "partial_update", "close", "measures", "participants"}:
+        if self.action in {"create", "partial_update", "close", "reopen", "measures", "participants"}:
             return [requires(Capability.MANAGE_CASES)()]
         if self.action == "findings":
             return [requires(Capability.RECORD_FINDINGS)()]
@@ -224,6 +225,32 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 result=body.validated_data["result"],
                 closed_on=body.validated_data.get("closedOn"),
                 close_signals=body.validated_data["closeSignals"],
+            )
+        except ConcurrentEditError as error:
+            return _problem(request, error)
+        except DjangoValidationError as error:
+            raise _validation(error) from None
+        return self._detail_response(request, pk)
+
+    @extend_schema(
+        summary="Open a closed case again, with the reason (If-Match required)",
+        request=CaseReopenSerializer,
+        responses=CaseDetailSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        actor, case, access = self._case(request, pk)
+        if not access.manages:
+            raise exceptions.PermissionDenied()
+        expected = _if_match(request)
+        if isinstance(expected, Response):
+            return expected
+        body = CaseReopenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.case_reopen(
+                actor=actor, case=case, expected_version=expected, reason=body.validated_data["reason"]
             )
         except ConcurrentEditError as error:
             return _problem(request, error)

@@ -219,6 +219,10 @@ class CaseCloseSerializer(serializers.Serializer):
     closeSignals = serializers.BooleanField(required=False, default=True)
 
 
+class CaseReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
 class FindingCreateSerializer(serializers.Serializer):
     addressId = serializers.IntegerField()
     foundOn = serializers.DateField(required=False)

@@ -135,6 +135,16 @@ class CaseCloseForm(forms.Form):
         return value
 
 
+class CaseReopenForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.CharField(
+        label=_("Why is the case opened again?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: closed by mistake, or new facts. The reason is kept in the timeline."),
+    )
+
+
 class ParticipantForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
 

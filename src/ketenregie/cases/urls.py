@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:case_id>/", cases.case_detail, name="case_detail"),
     path("<int:case_id>/edit/", cases.case_edit, name="case_edit"),
     path("<int:case_id>/close/", cases.case_close, name="case_close"),
+    path("<int:case_id>/reopen/", cases.case_reopen, name="case_reopen"),
     path("<int:case_id>/timeline/", cases.case_timeline, name="case_timeline"),
     path("<int:case_id>/reporters/", cases.case_reporters, name="case_reporters"),
     path("<int:case_id>/zgw/", cases.case_zgw, name="case_zgw"),

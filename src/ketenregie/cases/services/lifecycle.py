@@ -220,6 +220,39 @@ def case_close(
     return stored
 
 
+@transaction.atomic
+def case_reopen(*, actor: Actor, case: Case, expected_version: int, reason: str) -> Case:
+    """Open a closed case again, for instance when it was closed by mistake or new facts come in.
+
+    Its result is cleared and the reason goes into the timeline; meldingen closed with the case stay
+    closed, because their reporters were already informed of the outcome.
+    """
+    actor.require(Capability.MANAGE_CASES)
+    ensure_same_municipality(actor, case)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case is opened again.")})
+    stored = Case.objects.select_for_update().get(pk=case.pk)
+    if stored.version != expected_version:
+        raise ConcurrentEditError(stored)
+    if stored.status != CaseStatus.CLOSED:
+        raise ValidationError(_("This case is not closed."))
+    previous = stored.get_result_display()
+    stored.status, stored.result, stored.closed_on = CaseStatus.INVESTIGATING, CaseResult.PENDING, None
+    save_versioned(stored, expected_version=expected_version, fields=["status", "result", "closed_on"])
+    audit.record_change(
+        actor, instance=stored, action=AuditAction.UPDATE, changed_fields=["status", "result", "closed_on"]
+    )
+    timeline.record(
+        actor,
+        stored,
+        kind=CaseEventKind.STATUS,
+        summary=_("Case opened again (it was closed: %(result)s). Reason: %(reason)s")
+        % {"result": previous, "reason": reason},
+    )
+    return stored
+
+
 def find_agreement(
     *, municipality_id: int, organisation: Organisation, kind: str, on: dt.date | None = None
 ) -> DataSharingAgreement | None:

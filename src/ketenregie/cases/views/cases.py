@@ -21,6 +21,7 @@ from ketenregie.cases.forms import (
     CaseEditForm,
     CaseFilterForm,
     CaseOpenForm,
+    CaseReopenForm,
     NoteForm,
 )
 from ketenregie.cases.models import Case
@@ -254,6 +255,30 @@ def case_close(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse
             messages.success(request, _("Case %(reference)s is closed.") % {"reference": case.reference})
             return redirect("cases:case_detail", case_id=case.pk)
     return render(request, "cases/case_close.html", {"case": case, "form": form, "findings": findings})
+
+
+@case_view(Capability.MANAGE_CASES)
+def case_reopen(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
+    case, _access = _managed(actor, case_id)
+    form = CaseReopenForm(request.POST or None, initial={"version": case.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(
+                actor=actor,
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ConcurrentEditError as error:
+            form.add_error(None, str(error.message))
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Case %(reference)s is open again.") % {"reference": case.reference})
+            return redirect("cases:case_detail", case_id=case.pk)
+    return render(request, "cases/case_reopen.html", {"case": case, "form": form}, status=status)
 
 
 @case_view(Capability.VIEW_CASES)
