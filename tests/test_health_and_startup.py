@@ -50,3 +50,56 @@ def test_every_page_sends_security_headers(db: None) -> None:
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_cache_url_chooses_a_shared_cache_or_fails_loudly() -> None:
+    from ketenregie.env import EnvironmentError_, cache_config
+
+    assert cache_config("")["default"]["BACKEND"].endswith("LocMemCache")  # type: ignore[union-attr]
+    redis = cache_config("redis://127.0.0.1:6379/3")["default"]
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["LOCATION"] == "redis://127.0.0.1:6379/3"
+    with pytest.raises(EnvironmentError_, match="'memcached' is not supported"):
+        cache_config("memcached://127.0.0.1:11211")
+
+
+def test_production_warns_while_rate_limits_count_per_process(settings: object) -> None:
+    from ketenregie.core.checks import check_shared_cache
+
+    settings.IS_PRODUCTION = True  # type: ignore[attr-defined]
+    assert [m.id for m in check_shared_cache(None)] == ["ketenregie.W001"]
+    settings.CACHES = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}
+    }
+    assert check_shared_cache(None) == []
+
+
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis server on 127.0.0.1:6379")
+def test_two_server_processes_share_one_rate_limit_count_through_redis() -> None:
+    """Two cache connections stand in for two server processes: the fourth request over both is refused."""
+    import uuid
+
+    from django.core.cache.backends.redis import RedisCache
+
+    from ketenregie.core import ratelimit
+
+    location = "redis://127.0.0.1:6379/15"
+    prefix = f"test-{uuid.uuid4().hex}"
+    workers = [RedisCache(location, {"KEY_PREFIX": prefix}) for _ in range(2)]
+    rate = ratelimit.Rate.parse("3/h")
+    allowed = []
+    for attempt in range(4):
+        with mock.patch.object(ratelimit, "cache", workers[attempt % 2]):
+            allowed.append(ratelimit.hit(scope="signal", key="client", rate=rate, now=1_800_000_000).allowed)
+    workers[0].clear()
+    assert allowed == [True, True, True, False]

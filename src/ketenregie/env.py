@@ -65,3 +65,24 @@ def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
     if value not in choices:
         raise EnvironmentError_(f"{name}={value!r} must be one of {', '.join(choices)}")
     return value
+
+
+def cache_config(url: str) -> dict[str, dict[str, object]]:
+    """Django's CACHES from CACHE_URL: empty for the local-memory cache of one process, or a Redis URL.
+
+    The rate limits of the public forms and the API count in this cache, so a deployment with several
+    server processes needs the shared (Redis) one for the limits to hold.
+    """
+    url = url.strip()
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "ketenregie",
+            }
+        }
+    scheme = url.split(":", 1)[0]
+    raise EnvironmentError_(f"CACHE_URL with scheme {scheme!r} is not supported; use redis://host:port/db")

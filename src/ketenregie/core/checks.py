@@ -1,4 +1,5 @@
-"""Start-up safety: production refuses to run while demo accounts (password 'demo') exist."""
+"""Start-up safety: production refuses to run while demo accounts (password 'demo') exist, and warns
+when the rate limits count per process."""
 
 from __future__ import annotations
 
@@ -45,6 +46,20 @@ def check_no_demo_accounts(app_configs: Any, **kwargs: Any) -> list[checks.Check
                 "Demo accounts exist in a production database: " + ", ".join(present),
                 hint="Run `ketenregie remove-demo-accounts` before starting in production.",
                 id="ketenregie.E001",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    backend = str(settings.CACHES["default"]["BACKEND"])
+    if settings.IS_PRODUCTION and backend.endswith("LocMemCache"):
+        return [
+            checks.Warning(
+                "The rate limits of the public forms and the API count per server process.",
+                hint="Set CACHE_URL=redis://host:6379/0 so all processes share one count.",
+                id="ketenregie.W001",
             )
         ]
     return []

@@ -2,7 +2,7 @@
 
 django-ratelimit does this too, but has had no release since 2023; this is the part we need, with no
 external service. It counts in Django's default cache: per process with the local-memory cache, shared
-between processes when CACHES points at a shared backend (a production deployment with several workers
+between processes with CACHE_URL=redis://… (a production deployment with several workers
 should do that).
 """
 
