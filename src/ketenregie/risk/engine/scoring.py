@@ -1,0 +1,167 @@
+"""Scores: the sum of named, whole-number contributions per rule (see ``rules`` for the rules).
+
+``score_addresses`` adds one ``c_<rule>`` column per rule and ``score`` as their sum, so the sum of
+the explanation is the score by construction. It also adds ``norm_m2`` (the floor-area norm that was
+applied: dwelling or caravan) and ``unknown``, the inputs that were missing ("floor_area",
+"use_purpose", "bag_id"): an unknown input scores no points for its rule instead of guessing, and the
+explanation says it was unknown so that an officer does not read a low score as "no risk".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from .features import address_features_lazy
+from .rules import EMPLOYER_RULE_KEYS, RULE_KEYS, RuleSet
+from .schema import TABLE_NAMES
+
+UNKNOWN_FLOOR_AREA = "floor_area"
+UNKNOWN_USE_PURPOSE = "use_purpose"
+UNKNOWN_BAG_ID = "bag_id"
+UNKNOWN_SNA = "sna_certification"
+
+
+def _points(condition: pl.Expr, points: int) -> pl.Expr:
+    # A null condition (an unknown input) scores nothing: when() treats null as false.
+    return pl.when(condition).then(pl.lit(points, dtype=pl.Int64)).otherwise(pl.lit(0, dtype=pl.Int64))
+
+
+def _capped(count: pl.Expr, each: int, cap: int) -> pl.Expr:
+    return pl.min_horizontal(count.cast(pl.Int64) * each, pl.lit(cap, dtype=pl.Int64))
+
+
+def overcrowding_tenths(m2_per_person: pl.Expr, norm: pl.Expr) -> pl.Expr:
+    """Full tenths of the norm by which the floor area per person falls short of it."""
+    return ((norm - m2_per_person) * 10 / norm).floor().cast(pl.Int64)
+
+
+def address_rule_expressions(rules: RuleSet) -> dict[str, pl.Expr]:
+    """One Int64 points expression per address rule, over the columns of ``address_features``."""
+    c = pl.col
+    norm = c("norm_m2")
+    return {
+        "overcrowding": pl.when(c("m2_per_person") < norm)
+        .then(
+            rules.overcrowding_points
+            + rules.overcrowding_points_per_tenth * overcrowding_tenths(c("m2_per_person"), norm)
+        )
+        .otherwise(0)
+        .cast(pl.Int64),
+        "many_persons": _points(c("persons") >= rules.many_persons_threshold, rules.many_persons_points),
+        "growth_3m": _points(c("persons_change_3m") >= rules.growth_3m_threshold, rules.growth_3m_points),
+        "growth_12m": _points(c("persons_change_12m") >= rules.growth_12m_threshold, rules.growth_12m_points),
+        "turnover": _points(
+            c("arrivals_12m") + c("departures_12m") >= rules.turnover_threshold, rules.turnover_points
+        ),
+        "short_stays": _points(
+            (c("departures_12m") >= rules.short_stays_min_departures)
+            & (c("short_stay_share") >= rules.short_stays_share),
+            rules.short_stays_points,
+        ),
+        "many_employers": _points(
+            c("distinct_employers") >= rules.many_employers_threshold, rules.many_employers_points
+        ),
+        "temp_agencies": _points(
+            c("distinct_temp_agencies") >= rules.temp_agencies_threshold, rules.temp_agencies_points
+        ),
+        "non_residential": _points(c("non_residential_persons") >= 1, rules.non_residential_points),
+        "housing_without_mark": _points(c("housing_without_valid_mark"), rules.housing_without_mark_points),
+        "housing_without_permit": _points(c("housing_without_permit"), rules.housing_without_permit_points),
+        "mark_expiring": _points(c("mark_expiring_90d"), rules.mark_expiring_points),
+        "signals": _capped(c("signals_12m"), rules.signals_points_each, rules.signals_max_points),
+        "overcrowding_signals": _points(
+            c("signals_12m_overcrowding") >= 1, rules.overcrowding_signals_points
+        ),
+        "earlier_findings": _points(c("earlier_findings") >= 1, rules.earlier_findings_points),
+        "earlier_measures": _points(c("earlier_measures") >= 1, rules.earlier_measures_points),
+        "rni_persons": _points(c("rni_persons") >= rules.rni_persons_threshold, rules.rni_persons_points),
+        "violating_employers": _points(
+            c("residents_of_violating_employers") >= 1, rules.violating_employers_points
+        ),
+    }
+
+
+def _score_addresses_lazy(features: pl.LazyFrame, rules: RuleSet) -> pl.LazyFrame:
+    expressions = address_rule_expressions(rules)
+    assert tuple(expressions) == RULE_KEYS
+    contribution_columns = [f"c_{key}" for key in RULE_KEYS]
+    unknown = pl.concat_list(
+        pl.when(pl.col("floor_area_m2").is_null()).then(pl.lit(UNKNOWN_FLOOR_AREA)),
+        pl.when(pl.col("residential_unknown")).then(pl.lit(UNKNOWN_USE_PURPOSE)),
+        pl.when(pl.col("has_bag_id").not_()).then(pl.lit(UNKNOWN_BAG_ID)),
+    ).list.drop_nulls()
+    return (
+        features.with_columns(
+            norm_m2=pl.when(pl.col("is_caravan").fill_null(False))
+            .then(pl.lit(rules.norm_caravan_m2))
+            .otherwise(pl.lit(rules.norm_m2))
+        )
+        .with_columns(**{f"c_{key}": expression for key, expression in expressions.items()})
+        .with_columns(score=pl.sum_horizontal(contribution_columns).cast(pl.Int64), unknown=unknown)
+        .sort(["score", "address_id"], descending=[True, False])
+    )
+
+
+def score_addresses(features: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
+    """Features plus ``norm_m2``, one ``c_<rule>`` per rule, ``score`` (their sum) and ``unknown``.
+
+    Sorted by score descending, then address_id.
+    """
+    return _score_addresses_lazy(features.lazy(), rules).collect()
+
+
+def employer_rule_expressions(rules: RuleSet) -> dict[str, pl.Expr]:
+    """One Int64 points expression per employer rule, over the columns of ``employer_features``."""
+    c = pl.col
+    return {
+        "employer_violations": _capped(
+            c("violations_24m"), rules.employer_violations_points_each, rules.employer_violations_max_points
+        ),
+        "employer_not_certified": _points(
+            c("is_temp_agency") & c("sna_certified").not_(), rules.employer_not_certified_points
+        ),
+        "employer_crowded_housing": _points(
+            c("workers_per_location") >= rules.employer_crowded_housing_threshold,
+            rules.employer_crowded_housing_points,
+        ),
+        "employer_signals": _points(
+            c("signals_12m_at_worker_addresses") >= rules.employer_signals_threshold,
+            rules.employer_signals_points,
+        ),
+    }
+
+
+def score_employers(features: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
+    """Employer features plus one ``c_<rule>`` per employer rule, ``score`` and ``unknown``.
+
+    A temp agency whose SNA certification is unknown (null) scores nothing for it and lists
+    "sna_certification" as unknown. Sorted by score descending, then employer_id.
+    """
+    expressions = employer_rule_expressions(rules)
+    assert tuple(expressions) == EMPLOYER_RULE_KEYS
+    unknown = pl.concat_list(
+        pl.when(pl.col("is_temp_agency") & pl.col("sna_certified").is_null()).then(pl.lit(UNKNOWN_SNA)),
+    ).list.drop_nulls()
+    return (
+        features.lazy()
+        .with_columns(**{f"c_{key}": expression for key, expression in expressions.items()})
+        .with_columns(
+            score=pl.sum_horizontal(f"c_{key}" for key in EMPLOYER_RULE_KEYS).cast(pl.Int64), unknown=unknown
+        )
+        .sort(["score", "employer_id"], descending=[True, False])
+        .collect()
+    )
+
+
+def scan_tables(directory: Path) -> dict[str, pl.LazyFrame]:
+    """The input tables as lazy scans of ``<directory>/<table>.parquet``."""
+    return {name: pl.scan_parquet(directory / f"{name}.parquet") for name in TABLE_NAMES}
+
+
+def score_from_parquet(directory: Path, as_of: dt.date, rules: RuleSet) -> pl.DataFrame:
+    """The whole run from Parquet files: scan, features, score, as one optimised polars query."""
+    features = address_features_lazy(scan_tables(Path(directory)), as_of)
+    return _score_addresses_lazy(features, rules).collect()
