@@ -60,16 +60,17 @@ def _first(values: Mapping[str, Any], *names: str) -> Any:
 
 def _overcrowding(v: Mapping[str, Any]) -> str:
     persons = _count(v, "persons")
-    return ngettext(
-        "%(persons)s person on %(area)s m²", "%(persons)s persons on %(area)s m²", persons
-    ) % {"persons": _n(persons), "area": _n(v.get("floor_area_m2"))}
+    return ngettext("%(persons)s person on %(area)s m²", "%(persons)s persons on %(area)s m²", persons) % {
+        "persons": _n(persons),
+        "area": _n(v.get("floor_area_m2")),
+    }
 
 
 def _many_persons(v: Mapping[str, Any]) -> str:
     persons = _count(v, "persons")
-    return ngettext(
-        "%(count)s person registered", "%(count)s persons registered", persons
-    ) % {"count": _n(persons)}
+    return ngettext("%(count)s person registered", "%(count)s persons registered", persons) % {
+        "count": _n(persons)
+    }
 
 
 def _growth(months: int, column: str) -> Callable[[Mapping[str, Any]], str]:
@@ -261,7 +262,9 @@ def sentence(key: str, values: Mapping[str, Any]) -> str:
     make = SENTENCES.get(key)
     if make is not None:
         return make(values)
-    shown = ", ".join(f"{name} {_n(value) if isinstance(value, (int, float)) else value}" for name, value in values.items())
+    shown = ", ".join(
+        f"{name} {_n(value) if isinstance(value, (int, float)) else value}" for name, value in values.items()
+    )
     label = key.replace("_", " ").capitalize()
     return f"{label} ({shown})" if shown else label
 
@@ -269,7 +272,11 @@ def sentence(key: str, values: Mapping[str, Any]) -> str:
 def explain(contributions: Iterable[Mapping[str, Any]]) -> list[Line]:
     """One line per stored contribution ({key, points, values}), highest points first."""
     lines = [
-        Line(key=str(c.get("key", "")), points=int(c.get("points") or 0), text=sentence(str(c.get("key", "")), c.get("values") or {}))
+        Line(
+            key=str(c.get("key", "")),
+            points=int(c.get("points") or 0),
+            text=sentence(str(c.get("key", "")), c.get("values") or {}),
+        )
         for c in contributions
     ]
     return sorted(lines, key=lambda line: (-line.points, line.is_unknown, line.key))

@@ -150,12 +150,12 @@ def housing(municipality: Municipality, as_of: dt.date) -> pl.DataFrame:
     ).values_list("location_id", "valid_until"):
         marks[location] = max(until, marks.get(location, until))
     permits: dict[int, dt.date] = {}
-    for location, until in (
+    for location, permit_until in (
         HousingPermit.objects.filter(municipality=municipality, status=PermitStatus.GRANTED)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=as_of))
         .values_list("location_id", "valid_until")
     ):
-        end = until or OPEN_ENDED
+        end = permit_until or OPEN_ENDED
         permits[location] = max(end, permits.get(location, end))
     through: Any = HousingLocation.addresses.through
     rows = through.objects.filter(housinglocation__municipality=municipality).values_list(
@@ -171,7 +171,10 @@ def signals(municipality: Municipality) -> pl.DataFrame:
     """Meldingen with an address; the category is the main category's fixed code (overcrowding, …)."""
     rows = (
         Signal.objects.filter(municipality=municipality, address__isnull=False)
-        .annotate(received_on=TruncDate("received_at"), top_code=Coalesce("category__parent__code", "category__code"))
+        .annotate(
+            received_on=TruncDate("received_at"),
+            top_code=Coalesce("category__parent__code", "category__code"),
+        )
         .values_list("address_id", "received_on", "top_code")
     )
     return _frame("signals", rows.iterator(chunk_size=20_000))

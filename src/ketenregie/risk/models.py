@@ -208,9 +208,16 @@ class ControlListEntry(TenantModel, VersionedModel):
     rank = models.PositiveIntegerField(_("rank"))
     score = models.PositiveIntegerField(_("score"))
     contributions = models.JSONField(_("contributions"), default=list)
-    status = models.CharField(_("status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.OPEN
+    )
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("case")
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
     )
     set_aside_reason = models.CharField(_("reason for setting aside"), max_length=300, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

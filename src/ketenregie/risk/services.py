@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -64,7 +64,7 @@ def risk_settings_update(
     actor.require(Capability.MANAGE_RISK_SETTINGS)
     ruleset = validate_rules(rules)
     stored_rules = ruleset.to_dict()
-    settings, created = RiskSettings.objects.select_for_update().get_or_create(
+    settings, _created = RiskSettings.objects.select_for_update().get_or_create(
         municipality=actor.municipality,
         defaults={"rules": engine.RuleSet().to_dict(), "version": 0},
     )
@@ -218,9 +218,9 @@ def control_list_create(
     )
     entries: list[ControlListEntry] = []
     excluded = 0
-    for address_id, score, contributions in scores.values_list("address_id", "score", "contributions").iterator(
-        chunk_size=500
-    ):
+    for address_id, score, contributions in scores.values_list(
+        "address_id", "score", "contributions"
+    ).iterator(chunk_size=500):
         if address_id in visited:
             excluded += 1
             continue
@@ -272,7 +272,7 @@ def _description(entries: Sequence[ControlListEntry]) -> str:
         lines.append(
             _("%(address)s — score %(score)s:") % {"address": entry.address.label, "score": entry.score}
         )
-        lines.extend(f"- {line.text}" for line in explain(entry.contributions))
+        lines.extend(f"- {line.label}" for line in explain(entry.contributions))
     return "\n".join(lines)[:5000]
 
 
@@ -288,12 +288,18 @@ def _mark_case_opened(actor: Actor, entries: Sequence[ControlListEntry], case: C
             expected_version=entry.version,
             fields=["status", "case", "decided_at", "decided_by_name"],
         )
-        audit.record_change(actor, instance=entry, action=AuditAction.UPDATE, changed_fields=["status", "case"])
+        audit.record_change(
+            actor, instance=entry, action=AuditAction.UPDATE, changed_fields=["status", "case"]
+        )
 
 
 @transaction.atomic
 def control_list_open_case(
-    *, actor: Actor, entry: ControlListEntry, kind: str = CaseKind.HOUSE_VISIT
+    *,
+    actor: Actor,
+    entry: ControlListEntry,
+    kind: str = CaseKind.HOUSE_VISIT,
+    opened_on: dt.date | None = None,
 ) -> Case:
     """One step: open a case (origin: risk list) for the entry's address and link the entry to it."""
     (locked,) = _lock_open_entries(actor, [entry])
@@ -306,6 +312,7 @@ def control_list_open_case(
         description=_description([locked]),
         addresses=[locked.address],
         origin=CaseOrigin.RISK_LIST,
+        opened_on=opened_on,
     )
     _mark_case_opened(actor, [locked], case)
     entry.refresh_from_db()
@@ -314,12 +321,20 @@ def control_list_open_case(
 
 @transaction.atomic
 def control_list_plan_integral_control(
-    *, actor: Actor, entries: Sequence[ControlListEntry], planned_on: dt.date | None = None
+    *,
+    actor: Actor,
+    entries: Sequence[ControlListEntry],
+    planned_on: dt.date | None = None,
+    opened_on: dt.date | None = None,
 ) -> Case:
     """One integral control (one case, one route) for the selected addresses of a list."""
     locked = _lock_open_entries(actor, entries)
     neighbourhoods = sorted(
-        {e.address.neighbourhood.name for e in locked if e.address.neighbourhood_id and e.address.neighbourhood}
+        {
+            e.address.neighbourhood.name
+            for e in locked
+            if e.address.neighbourhood_id and e.address.neighbourhood
+        }
     )
     case = case_services.case_open(
         actor=actor,
@@ -333,6 +348,7 @@ def control_list_plan_integral_control(
         addresses=[e.address for e in locked],
         origin=CaseOrigin.RISK_LIST,
         planned_on=planned_on,
+        opened_on=opened_on,
     )
     _mark_case_opened(actor, locked, case)
     return case
@@ -391,5 +407,3 @@ def control_list_entry_reopen(
     )
     audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=["status"])
     return stored
-
-

@@ -41,7 +41,9 @@ def _municipality(code: str | None) -> Municipality:
     municipalities = list(Municipality.objects.all()[:2])
     if len(municipalities) != 1:
         raise CommandError(
-            "Name the municipality with --municipality CODE" if municipalities else "There is no municipality yet"
+            "Name the municipality with --municipality CODE"
+            if municipalities
+            else "There is no municipality yet"
         )
     return municipalities[0]
 
@@ -126,7 +128,9 @@ class Command(BaseCommand):
         out = frame.select("address_id", "neighbourhood_code", "score", *rule_columns).with_columns(
             pl.Series("rank", range(1, frame.height + 1), dtype=pl.Int64),
             pl.Series("address", [labels.get(a, "") for a in frame["address_id"].to_list()], dtype=pl.String),
-            pl.Series("contributions", [json.dumps(c, ensure_ascii=False) for c in contributions], dtype=pl.String),
+            pl.Series(
+                "contributions", [json.dumps(c, ensure_ascii=False) for c in contributions], dtype=pl.String
+            ),
             pl.Series("explanation", explanations, dtype=pl.String),
         )
         out = out.select("rank", "address_id", "address", "neighbourhood_code", "score", "explanation",
@@ -165,7 +169,8 @@ class Command(BaseCommand):
                     f"  addresses scored:       {result.addresses:,}",
                     f"  truly violating:        {result.violating:,} (planted {result.violating_planted:,}, "
                     f"from findings {result.violating_from_findings:,}); base rate {result.base_rate:.2%}",
-                    f"  risk score:   precision@k {result.precision_at_k:.1%}, recall@k {result.recall_at_k:.1%}",
+                    f"  risk score:   precision@k {result.precision_at_k:.1%}, "
+                    f"recall@k {result.recall_at_k:.1%}",
                     f"  random:       precision@k {result.random_precision_at_k:.1%}, "
                     f"recall@k {result.random_recall_at_k:.1%}",
                     f"  meldingen:    precision@k {result.meldingen_precision_at_k:.1%}, "
