@@ -27,7 +27,7 @@ class ScoreFilterForm(forms.Form):
         self.fields["neighbourhood"].choices = [("", _("All neighbourhoods"))] + [  # type: ignore[attr-defined]
             (n.pk, n.name) for n in selectors.neighbourhoods(actor=actor)
         ]
-        self.fields["rule"].choices = [("", _("any rule"))] + list(rule_names().items())  # type: ignore[attr-defined]
+        self.fields["rule"].choices = [("", _("any rule")), *rule_names().items()]  # type: ignore[attr-defined]
 
     def to_filter(self) -> ScoreFilter:
         if not self.is_bound or not self.is_valid():
