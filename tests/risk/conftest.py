@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from ketenregie.cases.models import Case, Finding, Measure
 from ketenregie.core.models import Municipality
@@ -14,6 +16,13 @@ from ketenregie.places.models import UsePurpose
 from tests import factories as f
 
 AS_OF = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Services write sentences in the active language; assertions read the English source strings."""
+    with translation.override("en"):
+        yield
 
 
 @dataclass
