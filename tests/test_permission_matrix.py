@@ -257,6 +257,8 @@ API: list[tuple[str, str, Callable[[World], str], dict[str, Any] | None, tuple[C
         (C.VIEW_REGISTERS,),
     ),
     ("signals", "get", lambda w: "/api/v1/signals/", None, (C.VIEW_SIGNALS,)),
+    ("risk runs", "get", lambda w: "/api/v1/risk/runs/", None, (C.VIEW_RISK_RUNS,)),
+    ("risk address scores", "get", lambda w: "/api/v1/risk/address-scores/", None, (C.VIEW_RISK,)),
     (
         "signal suggestion",
         "post",

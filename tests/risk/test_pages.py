@@ -149,6 +149,8 @@ def test_the_administrator_edits_the_rules_and_conflicts_are_reported(
     assert "Someone else changed this record" in stale
     negative = client.post(url, {**form, "version": 1, "signals_points_each": -1}).content.decode()
     assert "greater than or equal to 0" in negative
+    zero_norm = client.post(url, {**form, "version": 1, "norm_m2": 0}).content.decode()
+    assert "greater than or equal to 0.1" in zero_norm
     settings = RiskSettings.objects.get()
     assert settings.version == 1
     assert settings.rules["overcrowding_points"] == 20

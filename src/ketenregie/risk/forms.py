@@ -114,15 +114,26 @@ class RulesForm(forms.Form):
     def __init__(self, *args: Any, rules: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setting_names = list(engine.RuleSet().to_dict())
+        defaults = engine.RuleSet().to_dict()
         for name in self.setting_names:
             value = rules.get(name)
-            if isinstance(value, float) or isinstance(engine.RuleSet().to_dict()[name], float):
+            if isinstance(defaults[name], float):
+                # Norms divide: zero is not allowed. Shares are at most 1.
                 field: forms.Field = forms.FloatField(
-                    label=setting_label(name), min_value=0, initial=value, localize=True
+                    label=setting_label(name),
+                    min_value=0.1 if name.startswith("norm_") else 0,
+                    max_value=1 if name.endswith("_share") else None,
+                    initial=value,
+                    localize=True,
                 )
             else:
                 field = forms.IntegerField(label=setting_label(name), min_value=0, initial=value)
             self.fields[name] = field
+
+    def add_rules_error(self, message: str) -> None:
+        """Put the engine's refusal next to the setting it names, or above the form."""
+        named = next((name for name in self.setting_names if f"'{name}'" in message), None)
+        self.add_error(named, message)
 
     def rules(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.setting_names}

@@ -258,7 +258,7 @@ def rules(request: HttpRequest, actor: Actor) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_rules_error(" ".join(error.messages))
             except ConcurrentEditError as error:
                 form.add_error(None, str(error))
             else:
