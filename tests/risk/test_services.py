@@ -196,3 +196,16 @@ def test_unknown_inputs_are_explained_but_not_scored(town: Town, enforcement: Ac
     assert {line.key for line in lines} >= {"unknown_floor_area", "unknown_bag_id"}
     assert all(line.points == 0 for line in lines)
     assert "Floor area unknown: not scored" in [line.label for line in lines]
+
+
+def test_the_default_norms_come_from_the_municipalitys_norms(town: Town, enforcement: Actor) -> None:
+    from decimal import Decimal
+
+    from ketenregie.core.selectors import norms_for
+
+    norms = norms_for(enforcement.municipality)
+    norms.floor_area_per_person_m2 = Decimal("10.0")
+    norms.save()
+    run = services.risk_run(actor=enforcement, as_of=AS_OF)
+    assert run.rules["norm_m2"] == 10.0
+    assert run.rules_version == 0

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from ketenregie.core.models import Municipality
+from ketenregie.core.models import Municipality, Norms
 from ketenregie.risk import engine, export
 from ketenregie.risk.models import RiskSettings
 
@@ -29,11 +29,25 @@ class Scored:
     timings: dict[str, int] = field(default_factory=dict)
 
 
+def default_rules(municipality: Municipality) -> engine.RuleSet:
+    """The engine's defaults with the municipality's own floor-area norms (core.Norms), so one norm is
+    set in one place until the administrator saves rules of their own."""
+    norms = Norms.objects.filter(municipality=municipality).first()
+    if norms is None:
+        return engine.RuleSet()
+    return engine.RuleSet.from_dict(
+        {
+            "norm_m2": float(norms.floor_area_per_person_m2),
+            "norm_caravan_m2": float(norms.caravan_floor_area_per_person_m2),
+        }
+    )
+
+
 def rules_for(municipality: Municipality) -> tuple[engine.RuleSet, int]:
-    """The municipality's saved rules and their version, or the engine's defaults (version 0)."""
+    """The municipality's saved rules and their version, or the defaults (version 0)."""
     stored = RiskSettings.objects.filter(municipality=municipality).first()
     if stored is None or not stored.rules:
-        return engine.RuleSet(), 0
+        return default_rules(municipality), 0
     return engine.RuleSet.from_dict(stored.rules), stored.version
 
 

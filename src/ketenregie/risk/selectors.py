@@ -16,7 +16,6 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
 from ketenregie.places.models import Address, Neighbourhood
-from ketenregie.risk import engine
 from ketenregie.risk.explain import Line, explain
 from ketenregie.risk.models import (
     AddressRiskScore,
@@ -27,6 +26,7 @@ from ketenregie.risk.models import (
     RiskSettings,
     RiskSettingsChange,
 )
+from ketenregie.risk.scoring import default_rules
 
 
 @dataclass(frozen=True)
@@ -282,7 +282,7 @@ class RulesView:
 def rules_view(*, actor: Actor) -> RulesView:
     actor.require(Capability.VIEW_RISK_RUNS)
     stored = RiskSettings.objects.filter(municipality=actor.municipality).first()
-    defaults = engine.RuleSet().to_dict()
+    defaults = default_rules(actor.municipality).to_dict()
     rules = {**defaults, **(stored.rules if stored else {})}
     history = list(stored.changes.order_by("-version")[:50]) if stored else []
     return RulesView(rules=rules, version=stored.version if stored else 0, defaults=defaults, history=history)

@@ -38,7 +38,13 @@ from ketenregie.risk.models import (
     RiskSettings,
     RiskSettingsChange,
 )
-from ketenregie.risk.scoring import Scored, contributions_of, features_of, score_municipality
+from ketenregie.risk.scoring import (
+    Scored,
+    contributions_of,
+    default_rules,
+    features_of,
+    score_municipality,
+)
 
 BATCH = 2000
 
@@ -64,13 +70,13 @@ def risk_settings_update(
     actor.require(Capability.MANAGE_RISK_SETTINGS)
     ruleset = validate_rules(rules)
     stored_rules = ruleset.to_dict()
+    defaults = default_rules(actor.municipality).to_dict()
     settings, _created = RiskSettings.objects.select_for_update().get_or_create(
-        municipality=actor.municipality,
-        defaults={"rules": engine.RuleSet().to_dict(), "version": 0},
+        municipality=actor.municipality, defaults={"rules": defaults, "version": 0}
     )
     if settings.version != expected_version:
         raise ConcurrentEditError(settings)
-    previous = settings.rules or engine.RuleSet().to_dict()
+    previous = settings.rules or defaults
     changed = sorted(key for key in stored_rules if previous.get(key) != stored_rules[key])
     settings.rules = stored_rules
     settings.changed_by = actor.user

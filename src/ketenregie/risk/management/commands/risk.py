@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.models import Municipality
@@ -95,7 +95,7 @@ class Command(BaseCommand):
 
     def score(self, options: dict[str, Any]) -> None:
         output = _output(options.get("out"))
-        as_of = _date(options.get("as_of"), "--as-of") or dt.date.today()
+        as_of = _date(options.get("as_of"), "--as-of") or timezone.localdate()
         municipality = _municipality(options.get("municipality"))
         scored = score_municipality(municipality, as_of=as_of)
         frame = scored.addresses
