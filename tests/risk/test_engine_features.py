@@ -49,7 +49,13 @@ def scenario() -> dict[str, pl.DataFrame]:
             (7, 400, D(2026, 7, 1), None),  # starts after as_of
             (8, 500, D(2025, 1, 1), None),
         ],
-        employers=[(100, True, False), (200, False, None), (300, True, True), (400, False, False), (500, False, False)],
+        employers=[
+            (100, True, False),
+            (200, False, None),
+            (300, True, True),
+            (400, False, False),
+            (500, False, False),
+        ],
         violations=[(100, D(2025, 1, 1)), (200, D(2026, 7, 1)), (500, D(2024, 1, 1))],
         housing=[(1, 1, D(2026, 7, 15), None), (2, 2, None, D(2027, 1, 1))],
         signals=[
@@ -135,13 +141,22 @@ def test_rows_after_as_of_change_nothing() -> None:
     later = dict(base)
     future = D(2026, 6, 2)
     later["residences"] = pl.concat(
-        [base["residences"], pl.DataFrame([(99, 5, future, None, "rni")], schema=base["residences"].schema, orient="row")]
+        [
+            base["residences"],
+            pl.DataFrame([(99, 5, future, None, "rni")], schema=base["residences"].schema, orient="row"),
+        ]
     )
     later["signals"] = pl.concat(
-        [base["signals"], pl.DataFrame([(5, future, "overcrowding")], schema=base["signals"].schema, orient="row")]
+        [
+            base["signals"],
+            pl.DataFrame([(5, future, "overcrowding")], schema=base["signals"].schema, orient="row"),
+        ]
     )
     later["findings"] = pl.concat(
-        [base["findings"], pl.DataFrame([(5, future, True, True)], schema=base["findings"].schema, orient="row")]
+        [
+            base["findings"],
+            pl.DataFrame([(5, future, True, True)], schema=base["findings"].schema, orient="row"),
+        ]
     )
     later["violations"] = pl.concat(
         [base["violations"], pl.DataFrame([(200, future)], schema=base["violations"].schema, orient="row")]
