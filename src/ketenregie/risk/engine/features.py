@@ -10,8 +10,8 @@ Address features (one row per row of ``addresses``; null where the input does no
 - ``persons``: distinct persons with a residence at the address on ``as_of`` (any source: BRP, RNI,
   employer, self-service, inspection), so people known only to the chain partners count too.
 - ``floor_area_m2``, ``m2_per_person``: the BAG floor area and floor area ÷ persons, the
-  *bewoningsgraad* of the LAA risk profiles. A floor area that is null, zero or negative is unknown
-  (BAG placeholders), and so is ``m2_per_person``; it is also null when nobody lives there.
+  *bewoningsgraad* of the LAA risk profiles. A floor area that is null or at most 1 m² is unknown
+  (placeholders), and so is ``m2_per_person``; it is also null when nobody lives there.
 - ``persons_change_3m`` / ``persons_change_12m``: persons now minus persons 3 / 12 calendar months
   earlier; fast growth is how a dwelling turns into lodging.
 - ``arrivals_12m`` / ``departures_12m``: distinct persons whose stay at the address began / ended in
@@ -43,6 +43,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
+from typing import TypeVar
 
 import polars as pl
 
@@ -103,176 +104,125 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _on(day: dt.date) -> pl.Expr:
+def on_day(day: dt.date) -> pl.Expr:
     """A period (starts_on, ends_on) with an exclusive end runs on ``day``."""
     return (pl.col("starts_on") <= day) & (pl.col("ends_on").is_null() | (pl.col("ends_on") > day))
 
 
-def _count(expr: pl.Expr) -> pl.Expr:
+def count_true(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.Int64).sum()
 
 
-def _stays(residences: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+def residence_flags(as_of: dt.date) -> dict[str, pl.Expr]:
+    """Per residence row: what it says about the address in the last 12 months."""
+    year_ago = months_before(as_of, 12)
+    quarter_ago = months_before(as_of, 3)
+    ended = pl.col("ends_on").is_not_null() & (pl.col("ends_on") > year_ago) & (pl.col("ends_on") <= as_of)
+    days = (pl.col("ends_on") - pl.col("starts_on")).dt.total_days()
+    return {
+        "now": on_day(as_of),
+        "then_3m": on_day(quarter_ago),
+        "then_12m": on_day(year_ago),
+        "arrived": pl.col("starts_on") > year_ago,
+        "departed": ended,
+        "short": ended & (days < SHORT_STAY_DAYS),
+        "rni": on_day(as_of) & (pl.col("source") == RNI_SOURCE),
+    }
+
+
+def relevant_residences(residences: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+    """Residences that matter as of ``as_of``: started by then, and not ended more than 12 months before."""
+    year_ago = months_before(as_of, 12)
+    return residences.filter(
+        (pl.col("starts_on") <= as_of) & (pl.col("ends_on").is_null() | (pl.col("ends_on") > year_ago))
+    )
+
+
+def person_stays(residences: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
     """One row per (address, person) that matters in the last 12 months, with what happened there.
 
     Grouping per person first makes every count a count of distinct persons: the same person is often
     known at one address from several sources (BRP and the employer), and must count once.
     """
-    year_ago = months_before(as_of, 12)
-    quarter_ago = months_before(as_of, 3)
-    ended = pl.col("ends_on").is_not_null() & (pl.col("ends_on") > year_ago) & (pl.col("ends_on") <= as_of)
     return (
-        residences.filter(
-            (pl.col("starts_on") <= as_of) & (pl.col("ends_on").is_null() | (pl.col("ends_on") > year_ago))
-        )
+        relevant_residences(residences, as_of)
         .group_by("address_id", "person_id")
-        .agg(
-            now=_on(as_of).any(),
-            then_3m=_on(quarter_ago).any(),
-            then_12m=_on(year_ago).any(),
-            arrived=(pl.col("starts_on") > year_ago).any(),
-            departed=ended.any(),
-            short=(
-                ended & ((pl.col("ends_on") - pl.col("starts_on")).dt.total_days() < SHORT_STAY_DAYS)
-            ).any(),
-            rni=(_on(as_of) & (pl.col("source") == RNI_SOURCE)).any(),
-        )
+        .agg(**{name: flag.any() for name, flag in residence_flags(as_of).items()})
     )
 
 
-def _current_employments(tables: Mapping[str, pl.LazyFrame], as_of: dt.date) -> pl.LazyFrame:
-    """(person, employer, is_temp_agency, violating) for every employment running on ``as_of``."""
-    since = months_before(as_of, VIOLATION_MONTHS)
-    violating = (
-        tables["violations"]
-        .filter((pl.col("occurred_on") > since) & (pl.col("occurred_on") <= as_of))
-        .select("employer_id")
-        .unique()
-        .with_columns(violating=pl.lit(True))
-    )
-    return (
-        tables["employments"]
-        .filter(_on(as_of))
-        .select("person_id", "employer_id")
-        .unique()
-        .join(tables["employers"].select("employer_id", "is_temp_agency"), on="employer_id", how="left")
-        .join(violating, on="employer_id", how="left")
-        .with_columns(pl.col("is_temp_agency", "violating").fill_null(False))
-    )
-
-
-def _signals_12m(signals: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
-    year_ago = months_before(as_of, 12)
-    return (
-        signals.filter((pl.col("received_on") > year_ago) & (pl.col("received_on") <= as_of))
-        .group_by("address_id")
-        .agg(
-            signals_12m=pl.len().cast(pl.Int64),
-            signals_12m_overcrowding=_count(pl.col("category") == OVERCROWDING_CATEGORY),
-        )
-    )
-
-
-def address_features_lazy(tables: Mapping[str, Frame], as_of: dt.date) -> pl.LazyFrame:
-    """The address features as one lazy query (see the module docstring for what each one means)."""
-    t = conform(tables)
-    stays = _stays(t["residences"], as_of)
-    by_address = stays.group_by("address_id").agg(
-        persons=_count(pl.col("now")),
-        persons_3m=_count(pl.col("then_3m")),
-        persons_12m=_count(pl.col("then_12m")),
-        arrivals_12m=_count(pl.col("arrived")),
-        departures_12m=_count(pl.col("departed")),
-        short_stays=_count(pl.col("short")),
-        rni_persons=_count(pl.col("rni")),
-    )
-
-    residents = stays.filter(pl.col("now")).select("address_id", "person_id")
-    jobs = residents.join(_current_employments(t, as_of), on="person_id", how="inner")
-    employer_counts = (
-        jobs.select("address_id", "employer_id", "is_temp_agency")
-        .unique()
-        .group_by("address_id")
-        .agg(
-            distinct_employers=pl.len().cast(pl.Int64),
-            distinct_temp_agencies=_count(pl.col("is_temp_agency")),
-        )
-    )
-    violating_residents = (
-        jobs.filter(pl.col("violating"))
-        .select("address_id", "person_id")
-        .unique()
-        .group_by("address_id")
-        .agg(residents_of_violating_employers=pl.len().cast(pl.Int64))
-    )
-
-    expiring_by = as_of + dt.timedelta(days=MARK_EXPIRING_DAYS)
+def housing_flags(as_of: dt.date) -> dict[str, pl.Expr]:
+    """Per housing row: no mark valid on ``as_of``, no permit valid on it, a valid mark ending soon."""
     mark = pl.col("mark_valid_until")
-    housing = (
-        t["housing"]
-        .group_by("address_id")
-        .agg(
-            housing_without_valid_mark=(mark.is_null() | (mark < as_of)).any(),
-            housing_without_permit=(
-                pl.col("permit_valid_until").is_null() | (pl.col("permit_valid_until") < as_of)
-            ).any(),
-            mark_expiring_90d=((mark >= as_of) & (mark <= expiring_by)).any(),
-        )
+    permit = pl.col("permit_valid_until")
+    expiring_by = as_of + dt.timedelta(days=MARK_EXPIRING_DAYS)
+    return {
+        "housing_without_valid_mark": mark.is_null() | (mark < as_of),
+        "housing_without_permit": permit.is_null() | (permit < as_of),
+        "mark_expiring_90d": (mark >= as_of) & (mark <= expiring_by),
+    }
+
+
+def recent_signals(signals: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+    """Meldingen of the last 12 months: address_id and whether it is about overcrowding."""
+    year_ago = months_before(as_of, 12)
+    return signals.filter((pl.col("received_on") > year_ago) & (pl.col("received_on") <= as_of)).select(
+        "address_id", overcrowding=(pl.col("category") == OVERCROWDING_CATEGORY).fill_null(False)
     )
 
-    findings = (
-        t["findings"]
-        .filter(pl.col("found_on") <= as_of)
-        .group_by("address_id")
-        .agg(
-            earlier_findings=_count(pl.col("violation").fill_null(False)),
-            earlier_measures=_count(pl.col("measure").fill_null(False)),
-        )
+
+def earlier_findings(findings: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+    return findings.filter(pl.col("found_on") <= as_of).select(
+        "address_id", pl.col("violation", "measure").fill_null(False)
     )
 
+
+# Counts that are 0, not unknown, when nothing was found for an address.
+ADDRESS_COUNTS: tuple[str, ...] = (
+    "persons",
+    "persons_change_3m",
+    "persons_change_12m",
+    "arrivals_12m",
+    "departures_12m",
+    "short_stays",
+    "rni_persons",
+    "distinct_employers",
+    "distinct_temp_agencies",
+    "residents_of_violating_employers",
+    "signals_12m",
+    "signals_12m_overcrowding",
+    "earlier_findings",
+    "earlier_measures",
+)
+HOUSING_FLAGS: tuple[str, ...] = ("housing_without_valid_mark", "housing_without_permit", "mark_expiring_90d")
+
+
+AnyFrame = TypeVar("AnyFrame", pl.DataFrame, pl.LazyFrame)
+
+
+def finish_address_features(counted: AnyFrame) -> AnyFrame:
+    """From the address columns plus ADDRESS_COUNTS and HOUSING_FLAGS to ADDRESS_FEATURE_COLUMNS.
+
+    Shared by both implementations, so the derived features are computed by one formula. (Eager
+    frames stay in one chunk per column, which later gathers need to be fast.)
+    """
     area = pl.col("floor_area_m2")
-    joined = t["addresses"].with_columns(floor_area_m2=pl.when(area > 0).then(area))
-    for part in (
-        by_address,
-        employer_counts,
-        violating_residents,
-        housing,
-        _signals_12m(t["signals"], as_of),
-    ):
-        joined = joined.join(part, on="address_id", how="left")
-    joined = joined.join(findings, on="address_id", how="left")
-
-    zero_if_none = [
-        "persons",
-        "persons_3m",
-        "persons_12m",
-        "arrivals_12m",
-        "departures_12m",
-        "short_stays",
-        "rni_persons",
-        "distinct_employers",
-        "distinct_temp_agencies",
-        "residents_of_violating_employers",
-        "signals_12m",
-        "signals_12m_overcrowding",
-        "earlier_findings",
-        "earlier_measures",
-    ]
     persons = pl.col("persons")
     residential = pl.col("residential")
-    return joined.with_columns(
-        pl.col(zero_if_none).fill_null(0),
-        pl.col("housing_without_valid_mark", "housing_without_permit", "mark_expiring_90d").fill_null(False),
-        pl.col("is_caravan").fill_null(False),
-        pl.col("has_bag_id").fill_null(False),
+    return counted.with_columns(
+        pl.col(ADDRESS_COUNTS).fill_null(0).cast(pl.Int64),
+        pl.col(HOUSING_FLAGS).fill_null(False),
+        pl.col("is_caravan", "has_bag_id").fill_null(False),
+        # No dwelling measures 1 m² or less: such values are placeholders for "not measured".
+        floor_area_m2=pl.when(area > 1).then(area),
     ).select(
         "address_id",
         "neighbourhood_code",
         "persons",
         "floor_area_m2",
-        m2_per_person=pl.when(persons > 0).then(area / persons),
-        persons_change_3m=persons - pl.col("persons_3m"),
-        persons_change_12m=persons - pl.col("persons_12m"),
+        m2_per_person=pl.when(persons > 0).then(pl.col("floor_area_m2") / persons),
+        persons_change_3m="persons_change_3m",
+        persons_change_12m="persons_change_12m",
         arrivals_12m="arrivals_12m",
         departures_12m="departures_12m",
         distinct_employers="distinct_employers",
@@ -296,12 +246,34 @@ def address_features_lazy(tables: Mapping[str, Frame], as_of: dt.date) -> pl.Laz
     )
 
 
-def address_features(tables: Mapping[str, Frame], as_of: dt.date) -> pl.DataFrame:
-    """One row of features per row of ``addresses`` as of ``as_of``, ordered by address_id.
+def current_employments(tables: Mapping[str, pl.LazyFrame], as_of: dt.date) -> pl.LazyFrame:
+    """(person, employer, is_temp_agency, violating) for every employment running on ``as_of``."""
+    since = months_before(as_of, VIOLATION_MONTHS)
+    violating = (
+        tables["violations"]
+        .filter((pl.col("occurred_on") > since) & (pl.col("occurred_on") <= as_of))
+        .select("employer_id")
+        .unique()
+        .with_columns(violating=pl.lit(True))
+    )
+    return (
+        tables["employments"]
+        .filter(on_day(as_of))
+        .select("person_id", "employer_id")
+        .unique()
+        .join(tables["employers"].select("employer_id", "is_temp_agency"), on="employer_id", how="left")
+        .join(violating, on="employer_id", how="left")
+        .with_columns(pl.col("is_temp_agency", "violating").fill_null(False))
+    )
 
-    The module docstring says what each feature means.
-    """
-    return address_features_lazy(tables, as_of).sort("address_id").collect()
+
+def signals_12m(signals: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+    """Meldingen of the last 12 months per address: all, and about overcrowding."""
+    return (
+        recent_signals(signals, as_of)
+        .group_by("address_id")
+        .agg(signals_12m=pl.len().cast(pl.Int64), signals_12m_overcrowding=count_true(pl.col("overcrowding")))
+    )
 
 
 def employer_features_lazy(tables: Mapping[str, Frame], as_of: dt.date) -> pl.LazyFrame:
@@ -318,9 +290,14 @@ def employer_features_lazy(tables: Mapping[str, Frame], as_of: dt.date) -> pl.La
       where its workers live now.
     """
     t = conform(tables)
-    stays = _stays(t["residences"], as_of)
-    residents = stays.filter(pl.col("now")).select("address_id", "person_id")
-    jobs = _current_employments(t, as_of).select("person_id", "employer_id")
+    jobs = current_employments(t, as_of).select("person_id", "employer_id")
+    residents = (
+        t["residences"]
+        .filter(on_day(as_of))
+        .join(jobs.select("person_id").unique(), on="person_id", how="semi")
+        .select("address_id", "person_id")
+        .unique()
+    )
     homes = jobs.join(residents, on="person_id", how="inner")
 
     workers = jobs.group_by("employer_id").agg(workers=pl.len().cast(pl.Int64))
@@ -332,7 +309,7 @@ def employer_features_lazy(tables: Mapping[str, Frame], as_of: dt.date) -> pl.La
     signals = (
         homes.select("employer_id", "address_id")
         .unique()
-        .join(_signals_12m(t["signals"], as_of), on="address_id")
+        .join(signals_12m(t["signals"], as_of), on="address_id")
         .group_by("employer_id")
         .agg(signals_12m_at_worker_addresses=pl.col("signals_12m").sum())
     )
@@ -367,6 +344,17 @@ def employer_features_lazy(tables: Mapping[str, Frame], as_of: dt.date) -> pl.La
         is_temp_agency=pl.col("is_temp_agency").fill_null(False),
         signals_12m_at_worker_addresses="signals_12m_at_worker_addresses",
     )
+
+
+def address_features(tables: Mapping[str, Frame], as_of: dt.date) -> pl.DataFrame:
+    """One row of features per row of ``addresses`` as of ``as_of``, in the addresses' order.
+
+    The module docstring says what each feature means. Residences, meldingen and findings at an
+    address_id that is not in ``addresses`` are ignored. ``address_id`` must be unique.
+    """
+    from .counting import count_address_features
+
+    return count_address_features(tables, as_of)
 
 
 def employer_features(tables: Mapping[str, Frame], as_of: dt.date) -> pl.DataFrame:

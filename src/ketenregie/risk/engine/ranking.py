@@ -25,8 +25,8 @@ def rank_control_list(
         raise ValueError("top_n must not be negative")
     candidates = scored.lazy().filter(pl.col("score") > 0)
     if exclude_address_ids:
-        excluded = pl.Series(list(exclude_address_ids), dtype=pl.Int64)
-        candidates = candidates.filter(pl.col("address_id").is_in(excluded).not_())
+        excluded = pl.LazyFrame({"address_id": list(exclude_address_ids)}, schema={"address_id": pl.Int64})
+        candidates = candidates.join(excluded, on="address_id", how="anti")
     ordered = candidates.sort(["score", "address_id"], descending=[True, False])
     if per_neighbourhood:
         return (

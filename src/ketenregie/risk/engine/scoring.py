@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .features import address_features_lazy
+from .features import address_features
 from .rules import EMPLOYER_RULE_KEYS, RULE_KEYS, RuleSet
 from .schema import TABLE_NAMES
 
@@ -24,13 +24,16 @@ UNKNOWN_BAG_ID = "bag_id"
 UNKNOWN_SNA = "sna_certification"
 
 
-def _points(condition: pl.Expr, points: int) -> pl.Expr:
+IntType = type[pl.Int32] | type[pl.Int64]
+
+
+def _points(condition: pl.Expr, points: int, dtype: IntType = pl.Int64) -> pl.Expr:
     # A null condition (an unknown input) scores nothing: when() treats null as false.
-    return pl.when(condition).then(pl.lit(points, dtype=pl.Int64)).otherwise(pl.lit(0, dtype=pl.Int64))
+    return pl.when(condition).then(pl.lit(points, dtype=dtype)).otherwise(pl.lit(0, dtype=dtype))
 
 
-def _capped(count: pl.Expr, each: int, cap: int) -> pl.Expr:
-    return pl.min_horizontal(count.cast(pl.Int64) * each, pl.lit(cap, dtype=pl.Int64))
+def _capped(count: pl.Expr, each: int, cap: int, dtype: IntType = pl.Int64) -> pl.Expr:
+    return pl.min_horizontal(count.cast(dtype) * each, pl.lit(cap, dtype=dtype))
 
 
 def overcrowding_tenths(m2_per_person: pl.Expr, norm: pl.Expr) -> pl.Expr:
@@ -38,10 +41,18 @@ def overcrowding_tenths(m2_per_person: pl.Expr, norm: pl.Expr) -> pl.Expr:
     return ((norm - m2_per_person) * 10 / norm).floor().cast(pl.Int64)
 
 
-def address_rule_expressions(rules: RuleSet) -> dict[str, pl.Expr]:
-    """One Int64 points expression per address rule, over the columns of ``address_features``."""
+def address_rule_expressions(rules: RuleSet, dtype: IntType = pl.Int64) -> dict[str, pl.Expr]:
+    """One points expression per address rule, over the columns of ``address_features``.
+
+    Int64 as the contract says; Int32 for the first pass that only orders the rows, where half the
+    memory traffic matters and any realistic score fits.
+    """
     c = pl.col
     norm = c("norm_m2")
+
+    def points(condition: pl.Expr, value: int) -> pl.Expr:
+        return _points(condition, value, dtype)
+
     return {
         "overcrowding": pl.when(c("m2_per_person") < norm)
         .then(
@@ -49,60 +60,46 @@ def address_rule_expressions(rules: RuleSet) -> dict[str, pl.Expr]:
             + rules.overcrowding_points_per_tenth * overcrowding_tenths(c("m2_per_person"), norm)
         )
         .otherwise(0)
-        .cast(pl.Int64),
-        "many_persons": _points(c("persons") >= rules.many_persons_threshold, rules.many_persons_points),
-        "growth_3m": _points(c("persons_change_3m") >= rules.growth_3m_threshold, rules.growth_3m_points),
-        "growth_12m": _points(c("persons_change_12m") >= rules.growth_12m_threshold, rules.growth_12m_points),
-        "turnover": _points(
+        .cast(dtype),
+        "many_persons": points(c("persons") >= rules.many_persons_threshold, rules.many_persons_points),
+        "growth_3m": points(c("persons_change_3m") >= rules.growth_3m_threshold, rules.growth_3m_points),
+        "growth_12m": points(c("persons_change_12m") >= rules.growth_12m_threshold, rules.growth_12m_points),
+        "turnover": points(
             c("arrivals_12m") + c("departures_12m") >= rules.turnover_threshold, rules.turnover_points
         ),
-        "short_stays": _points(
+        "short_stays": points(
             (c("departures_12m") >= rules.short_stays_min_departures)
             & (c("short_stay_share") >= rules.short_stays_share),
             rules.short_stays_points,
         ),
-        "many_employers": _points(
+        "many_employers": points(
             c("distinct_employers") >= rules.many_employers_threshold, rules.many_employers_points
         ),
-        "temp_agencies": _points(
+        "temp_agencies": points(
             c("distinct_temp_agencies") >= rules.temp_agencies_threshold, rules.temp_agencies_points
         ),
-        "non_residential": _points(c("non_residential_persons") >= 1, rules.non_residential_points),
-        "housing_without_mark": _points(c("housing_without_valid_mark"), rules.housing_without_mark_points),
-        "housing_without_permit": _points(c("housing_without_permit"), rules.housing_without_permit_points),
-        "mark_expiring": _points(c("mark_expiring_90d"), rules.mark_expiring_points),
-        "signals": _capped(c("signals_12m"), rules.signals_points_each, rules.signals_max_points),
-        "overcrowding_signals": _points(
-            c("signals_12m_overcrowding") >= 1, rules.overcrowding_signals_points
-        ),
-        "earlier_findings": _points(c("earlier_findings") >= 1, rules.earlier_findings_points),
-        "earlier_measures": _points(c("earlier_measures") >= 1, rules.earlier_measures_points),
-        "rni_persons": _points(c("rni_persons") >= rules.rni_persons_threshold, rules.rni_persons_points),
-        "violating_employers": _points(
+        "non_residential": points(c("non_residential_persons") >= 1, rules.non_residential_points),
+        "housing_without_mark": points(c("housing_without_valid_mark"), rules.housing_without_mark_points),
+        "housing_without_permit": points(c("housing_without_permit"), rules.housing_without_permit_points),
+        "mark_expiring": points(c("mark_expiring_90d"), rules.mark_expiring_points),
+        "signals": _capped(c("signals_12m"), rules.signals_points_each, rules.signals_max_points, dtype),
+        "overcrowding_signals": points(c("signals_12m_overcrowding") >= 1, rules.overcrowding_signals_points),
+        "earlier_findings": points(c("earlier_findings") >= 1, rules.earlier_findings_points),
+        "earlier_measures": points(c("earlier_measures") >= 1, rules.earlier_measures_points),
+        "rni_persons": points(c("rni_persons") >= rules.rni_persons_threshold, rules.rni_persons_points),
+        "violating_employers": points(
             c("residents_of_violating_employers") >= 1, rules.violating_employers_points
         ),
     }
 
 
-def _score_addresses_lazy(features: pl.LazyFrame, rules: RuleSet) -> pl.LazyFrame:
-    expressions = address_rule_expressions(rules)
-    assert tuple(expressions) == RULE_KEYS
-    contribution_columns = [f"c_{key}" for key in RULE_KEYS]
-    unknown = pl.concat_list(
-        pl.when(pl.col("floor_area_m2").is_null()).then(pl.lit(UNKNOWN_FLOOR_AREA)),
-        pl.when(pl.col("residential_unknown")).then(pl.lit(UNKNOWN_USE_PURPOSE)),
-        pl.when(pl.col("has_bag_id").not_()).then(pl.lit(UNKNOWN_BAG_ID)),
-    ).list.drop_nulls()
-    return (
-        features.with_columns(
-            norm_m2=pl.when(pl.col("is_caravan").fill_null(False))
-            .then(pl.lit(rules.norm_caravan_m2))
-            .otherwise(pl.lit(rules.norm_m2))
-        )
-        .with_columns(**{f"c_{key}": expression for key, expression in expressions.items()})
-        .with_columns(score=pl.sum_horizontal(contribution_columns).cast(pl.Int64), unknown=unknown)
-        .sort(["score", "address_id"], descending=[True, False])
-    )
+# The three unknown inputs as bits; ``unknown`` is a lookup of the bit pattern in this list, which is
+# far cheaper on millions of rows than building each row's list from conditions.
+_UNKNOWN_BITS = (UNKNOWN_FLOOR_AREA, UNKNOWN_USE_PURPOSE, UNKNOWN_BAG_ID)
+_UNKNOWN_LISTS = pl.Series(
+    [[name for bit, name in enumerate(_UNKNOWN_BITS) if pattern >> bit & 1] for pattern in range(8)],
+    dtype=pl.List(pl.String),
+)
 
 
 def score_addresses(features: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
@@ -110,7 +107,67 @@ def score_addresses(features: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
 
     Sorted by score descending, then address_id.
     """
-    return _score_addresses_lazy(features.lazy(), rules).collect()
+    return _score_addresses([features], rules)
+
+
+def _score_addresses(owned: list[pl.DataFrame], rules: RuleSet) -> pl.DataFrame:
+    # The features come in a list that is emptied here, so that at national scale (1.4 GB of
+    # features, as much again in score columns) no caller keeps a second copy alive. The rows are put
+    # in score order before the score columns exist, so that only the features need reordering.
+    expressions = address_rule_expressions(rules)
+    assert tuple(expressions) == RULE_KEYS
+    norm = (
+        pl.when(pl.col("is_caravan").fill_null(False))
+        .then(pl.lit(rules.norm_caravan_m2))
+        .otherwise(pl.lit(rules.norm_m2))
+    )
+    features = owned.pop()
+    score = pl.sum_horizontal(address_rule_expressions(rules, pl.Int32).values())
+    scores = features.with_columns(norm_m2=norm).select(score=score)["score"]
+    features = _sorted_by_score([features], scores, "address_id")
+    unknown_pattern = (
+        pl.col("floor_area_m2").is_null().cast(pl.UInt32)
+        | (pl.col("residential_unknown").fill_null(True).cast(pl.UInt32) * 2)
+        | (pl.col("has_bag_id").not_().fill_null(True).cast(pl.UInt32) * 4)
+    )
+    return (
+        features.with_columns(norm_m2=norm)
+        .with_columns(**{f"c_{key}": expression for key, expression in expressions.items()})
+        .with_columns(
+            score=pl.sum_horizontal(f"c_{key}" for key in RULE_KEYS).cast(pl.Int64),
+            unknown=pl.lit(_UNKNOWN_LISTS).gather(unknown_pattern),
+        )
+    )
+
+
+# Columns reordered together: enough for both cores to work, few enough to keep the copy small.
+_SORT_BATCH = 6
+
+
+def _sorted_by_score(owned: list[pl.DataFrame], scores: pl.Series, key: str) -> pl.DataFrame:
+    """The frame's rows by ``scores`` descending, then ``key``, moving a few columns at a time.
+
+    A stable sort on the score alone over rows already in key order is many times faster than a
+    sort on two columns (0.3 s against 8 s for 9.5 million rows), and reordering a few columns at a
+    time lets the old columns go as soon as their copies exist, instead of holding the table twice.
+    The frame comes in a list that this function empties, so that no caller keeps it alive.
+    """
+    frame = owned.pop()
+    by_key = None if frame[key].is_sorted() else frame[key].arg_sort()
+    if by_key is None:
+        row = pl.Series("row", range(frame.height), dtype=pl.UInt32)
+    else:
+        scores, row = scores.gather(by_key), by_key.alias("row")
+    order = pl.DataFrame([scores.alias("score"), row]).sort("score", descending=True, maintain_order=True)[
+        "row"
+    ]
+    names = frame.columns
+    parts = []
+    for first in range(0, len(names), _SORT_BATCH):
+        batch = names[first : first + _SORT_BATCH]
+        parts.append(frame.select(pl.col(batch).gather(order)))
+        frame = frame.drop(batch)
+    return pl.concat(parts, how="horizontal")
 
 
 def employer_rule_expressions(rules: RuleSet) -> dict[str, pl.Expr]:
@@ -162,6 +219,5 @@ def scan_tables(directory: Path) -> dict[str, pl.LazyFrame]:
 
 
 def score_from_parquet(directory: Path, as_of: dt.date, rules: RuleSet) -> pl.DataFrame:
-    """The whole run from Parquet files: scan, features, score, as one optimised polars query."""
-    features = address_features_lazy(scan_tables(Path(directory)), as_of)
-    return _score_addresses_lazy(features, rules).collect()
+    """The whole run from Parquet files: scan (only the columns and rows needed), features, score."""
+    return _score_addresses([address_features(scan_tables(Path(directory)), as_of)], rules)
