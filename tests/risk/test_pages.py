@@ -171,3 +171,11 @@ def test_pages_render_in_dutch(run: RiskRun, personas: dict[str, object]) -> Non
     html = client.get(reverse("risk:score_list")).content.decode()
     assert "Risicoselectie" in html
     assert "6 personen op 48 m²: +" in html
+
+
+def test_the_address_page_links_to_its_risk_score_for_those_who_may_see_it(
+    town: Town, client_as: Callable[[str], Client]
+) -> None:
+    url = reverse("places:address_detail", args=[town.crowded.pk])
+    assert "Risk score and its explanation" in client_as("enforcement").get(url).content.decode()
+    assert "Risk score and its explanation" not in client_as("policy").get(url).content.decode()
