@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -94,3 +95,19 @@ def test_backtest_prints_json_with_the_agreed_keys(town: Town) -> None:
     assert data["violating"] == 1
     assert data["violating_from_findings"] == 1
     assert data["random_precision_at_k"] == pytest.approx(1 / 5)
+
+
+def test_prune_removes_old_runs_without_a_list(town: Town) -> None:
+    from ketenregie.core.actor import Actor
+    from ketenregie.risk import services
+
+    actor = Actor.system(town.crowded.municipality, name="test")
+    old = services.risk_run(actor=actor, as_of=dt.date(2024, 1, 1))
+    kept = services.risk_run(actor=actor, as_of=dt.date(2024, 1, 2))
+    services.control_list_create(actor=actor, run=kept, top_n=1, on=dt.date(2024, 1, 2))
+    recent = services.risk_run(actor=actor, as_of=dt.date.today())
+    assert "Removed 1 runs" in run("prune", "--municipality", "0599")
+    assert set(RiskRun.objects.values_list("pk", flat=True)) == {kept.pk, recent.pk}
+    assert not AddressRiskScore.objects.filter(run_id=old.pk).exists()
+    with pytest.raises(CommandError, match="at least 30 days"):
+        run("prune", "--keep-days", "3")

@@ -178,6 +178,31 @@ def risk_run(*, actor: Actor, as_of: dt.date | None = None, scored: Scored | Non
     return run
 
 
+@transaction.atomic
+def risk_runs_prune(*, actor: Actor, keep_days: int = 365, today: dt.date | None = None) -> int:
+    """Remove runs older than ``keep_days`` from which no control list was made, with their scores.
+
+    Runs behind a control list stay: they justify the selection as long as the list and its cases exist.
+    """
+    actor.require(Capability.RUN_RISK)
+    if keep_days < 30:
+        raise ValidationError(_("Keep runs for at least 30 days."))
+    cutoff = (today or timezone.localdate()) - dt.timedelta(days=keep_days)
+    old = RiskRun.objects.filter(
+        municipality=actor.municipality, as_of__lt=cutoff, control_lists__isnull=True
+    )
+    ids = list(old.values_list("pk", flat=True).distinct())
+    if not ids:
+        return 0
+    AddressRiskScore.objects.filter(run_id__in=ids).delete()
+    EmployerRiskScore.objects.filter(run_id__in=ids).delete()
+    RiskRun.objects.filter(pk__in=ids).delete()
+    audit.record_bulk_change(
+        actor, model=RiskRun, action=AuditAction.DELETE, count=len(ids), detail={"keep_days": keep_days}
+    )
+    return len(ids)
+
+
 # --- control lists ------------------------------------------------------------------------------------
 
 

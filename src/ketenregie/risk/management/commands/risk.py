@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
@@ -18,7 +19,7 @@ from ketenregie.places.models import Address
 from ketenregie.risk.backtest import backtest
 from ketenregie.risk.explain import explain
 from ketenregie.risk.scoring import contributions_of, score_municipality
-from ketenregie.risk.services import risk_run
+from ketenregie.risk.services import risk_run, risk_runs_prune
 
 OUTPUT_FORMATS = {".csv": "csv", ".parquet": "parquet"}
 
@@ -67,7 +68,10 @@ def _output(path: str | None) -> tuple[Path, str] | None:
 
 
 class Command(BaseCommand):
-    help = "Risk-driven selection: score every address (score) or replay the past to measure it (backtest)."
+    help = (
+        "Risk-driven selection: score every address (score), replay the past to measure it (backtest), "
+        "or remove old runs no list was made from (prune)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -86,12 +90,28 @@ class Command(BaseCommand):
             "--window-end", dest="window_end", help="end of the window (default: the reference date)"
         )
         test.add_argument("--json", action="store_true", help="print one JSON object")
+        prune = actions.add_parser("prune", help="remove old runs from which no control list was made")
+        prune.add_argument("--municipality", help="CBS municipality code, e.g. 0599")
+        prune.add_argument("--keep-days", dest="keep_days", type=int, default=365, help="default 365")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "score":
             self.score(options)
+        elif options["action"] == "prune":
+            self.prune(options)
         else:
             self.backtest(options)
+
+    def prune(self, options: dict[str, Any]) -> None:
+        municipality = _municipality(options.get("municipality"))
+        actor = Actor.system(municipality, name="risk-prune")
+        try:
+            removed = risk_runs_prune(actor=actor, keep_days=options["keep_days"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(
+            f"Removed {removed} runs of {municipality.name} older than {options['keep_days']} days."
+        )
 
     def score(self, options: dict[str, Any]) -> None:
         output = _output(options.get("out"))
