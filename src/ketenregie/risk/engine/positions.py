@@ -57,9 +57,9 @@ class AddressIndex:
             return np.full(len(values), -1, dtype=np.int64)
         if self._table is not None:
             offsets = values - self._low
-            inside = (offsets >= 0) & (offsets < len(self._table))
-            if inside.all():
+            if int(offsets.min()) >= 0 and int(offsets.max()) < len(self._table):
                 return self._table[offsets]
+            inside = (offsets >= 0) & (offsets < len(self._table))
             result = np.full(len(values), -1, dtype=np.int64)
             result[inside] = self._table[offsets[inside]]
             return result
