@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from .features import (
@@ -27,10 +28,12 @@ from .features import (
     relevant_residences,
     residence_flags,
 )
-from .positions import AddressIndex, BoolArray, IntArray, KeySpace, any_at, count_at, small_pages, sum_at
+from .positions import AddressIndex, BoolArray, IntArray, KeySpace, any_at, count_at, small_pages
 from .schema import Frame, conform
 
 _FLAGS = ("now", "then_3m", "then_12m", "arrived", "departed", "short", "rni")
+# A residence that ran throughout the last 12 months with nothing happening: by far the most rows.
+_PLAIN = 0b111
 
 
 def _definite(flags: dict[str, pl.Expr]) -> dict[str, pl.Expr]:
@@ -38,32 +41,55 @@ def _definite(flags: dict[str, pl.Expr]) -> dict[str, pl.Expr]:
     return {name: flag.fill_null(False) for name, flag in flags.items()}
 
 
+def _flag_code(as_of: dt.date) -> pl.Expr:
+    """The residence flags packed as bits of one UInt8 (bit i: ``_FLAGS[i]``), one column to hand over."""
+    flags = _definite(residence_flags(as_of))
+    return pl.sum_horizontal(flags[name].cast(pl.UInt8) * (1 << bit) for bit, name in enumerate(_FLAGS)).cast(
+        pl.UInt8
+    )
+
+
+def _bit(codes: npt.NDArray[np.uint8], name: str) -> BoolArray:
+    return (codes & (1 << _FLAGS.index(name))) != 0
+
+
 def _distinct_person_counts(
-    positions: IntArray, keys: IntArray, flags: dict[str, BoolArray], key_count: int, size: int
+    positions: IntArray, keys: IntArray, codes: npt.NDArray[np.uint8], key_count: int, size: int
 ) -> dict[str, IntArray]:
     """Per address position and flag: distinct persons with a row that has the flag.
 
-    Counting rows is right for every person with a single row; for persons with several rows at one
-    address (one per source) the row count is corrected by the difference between their rows and
-    their merged (address, person) pairs, which touches only those few rows.
+    Plain rows (there throughout, nothing happened) count towards "now", "then_3m" and "then_12m"
+    only, so they are counted once, in total; each flag is counted over the few other rows.
+    Counting rows is right for every person with a single row at an address. Only persons with
+    several rows at one address (one per source) are counted too often; for those few (address,
+    person) pairs the surplus is found and subtracted in place.
     """
-    counts = {name: count_at(positions, size, flag) for name, flag in flags.items()}
-    repeated = np.bincount(keys, minlength=key_count)[keys] > 1
-    if not repeated.any():
+    eventful = np.flatnonzero(codes != _PLAIN)
+    eventful_positions = positions[eventful]
+    eventful_codes = codes[eventful]
+    plain_rows = count_at(positions, size) - count_at(eventful_positions, size)
+    counts = {}
+    for bit, name in enumerate(_FLAGS):
+        flagged = count_at(eventful_positions, size, _bit(eventful_codes, name))
+        counts[name] = plain_rows + flagged if _PLAIN >> bit & 1 else flagged
+    candidates = np.flatnonzero(np.bincount(keys, minlength=key_count)[keys] > 1)
+    if not len(candidates):
         return counts
     # Positions and keys are both below 2**31 for any realistic input, so the pair fits an int64.
-    repeated_positions = positions[repeated]
-    pairs = repeated_positions * key_count + keys[repeated]
-    unique_pairs, inverse = np.unique(pairs, return_inverse=True)
-    if len(unique_pairs) == len(pairs):
+    pairs = positions[candidates] * key_count + keys[candidates]
+    unique_pairs, inverse, rows_per_pair = np.unique(pairs, return_inverse=True, return_counts=True)
+    shared = rows_per_pair[inverse] > 1
+    if not shared.any():
         return counts
-    pair_positions = unique_pairs // key_count
-    both = np.concatenate([repeated_positions, pair_positions])
-    for name, flag in flags.items():
-        row_flags = flag[repeated]
-        pair_flags = np.bincount(inverse, weights=row_flags, minlength=len(unique_pairs)) > 0
-        excess = np.concatenate([row_flags.astype(np.int64), -pair_flags.astype(np.int64)])
-        counts[name] -= sum_at(both, size, excess)
+    rows = candidates[shared]
+    row_codes = codes[rows]
+    pair_ids, pair_of_row = np.unique(inverse[shared], return_inverse=True)
+    pair_positions = unique_pairs[pair_ids] // key_count
+    for name in _FLAGS:
+        with_flag = np.bincount(pair_of_row, weights=_bit(row_codes, name), minlength=len(pair_ids))
+        surplus = with_flag.astype(np.int64) - (with_flag > 0)
+        counted_twice = surplus > 0
+        np.subtract.at(counts[name], pair_positions[counted_twice], surplus[counted_twice])
     return counts
 
 
@@ -81,7 +107,7 @@ def _count(tables: Mapping[str, Frame], as_of: dt.date, *, force_sparse: bool) -
         [
             t["addresses"],
             relevant_residences(t["residences"], as_of).select(
-                "address_id", "person_id", **_definite(residence_flags(as_of))
+                "address_id", "person_id", code=_flag_code(as_of)
             ),
             current_employments(t, as_of),
             recent_signals(t["signals"], as_of),
@@ -99,14 +125,13 @@ def _count(tables: Mapping[str, Frame], as_of: dt.date, *, force_sparse: bool) -
 
     positions = index.lookup(residences["address_id"].to_numpy())
     person_ids = residences["person_id"].to_numpy()
-    flags = {name: residences[name].to_numpy() for name in _FLAGS}
+    codes = residences["code"].to_numpy()
     known = positions >= 0
     if not known.all():
-        positions, person_ids = positions[known], person_ids[known]
-        flags = {name: flag[known] for name, flag in flags.items()}
+        positions, person_ids, codes = positions[known], person_ids[known], codes[known]
     people = KeySpace(person_ids, force_sparse=force_sparse)
     keys = people.lookup(person_ids)
-    distinct = _distinct_person_counts(positions, keys, flags, people.size, size)
+    distinct = _distinct_person_counts(positions, keys, codes, people.size, size)
     counts: dict[str, IntArray] = {
         "persons": distinct["now"],
         "persons_change_3m": distinct["now"] - distinct["then_3m"],
@@ -116,7 +141,7 @@ def _count(tables: Mapping[str, Frame], as_of: dt.date, *, force_sparse: bool) -
         "short_stays": distinct["short"],
         "rni_persons": distinct["rni"],
     }
-    now = flags["now"]
+    now = _bit(codes, "now")
 
     # Employment: only residents who have a current job take part in the join, about one in fifteen.
     job_keys = people.lookup(jobs["person_id"].to_numpy())

@@ -1,9 +1,16 @@
-"""Features per address and per employer, computed set-based with polars.
+"""Features per address and per employer, computed set-based over whole tables.
 
-Every feature is a column computed by filters, group-bys and joins over whole tables (no Python loop
+Every feature is a column computed by filters, counts and joins over whole tables (no Python loop
 over rows), so the same code scores one municipality from the database and the whole country from
-Parquet files. Everything is evaluated "as of" a reference date: rows dated after it are ignored, and
-end dates after it count as "still running", so a past date replays what was known then.
+Parquet files. polars reads the tables and evaluates the per-row conditions; per-address totals are
+counted at the addresses' row positions (``counting``), and ``reference`` holds the same features as
+plain polars group-bys, the executable specification both are tested against. Employer features are
+polars group-bys (60,000 employers need nothing more).
+
+Everything is evaluated "as of" a reference date: rows dated after it are ignored, and end dates
+after it count as "still running", so a past date replays what was known then (for back-tests).
+"The last 12 months" is the half-open window (as_of minus 12 calendar months, as_of]; a residence or
+employment runs on a day when it started on or before it and ends after it (ends are exclusive).
 
 Address features (one row per row of ``addresses``; null where the input does not allow an answer):
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +33,7 @@ class AddressIndex:
     def __init__(self, ids: IntArray, *, table: str, column: str, force_sparse: bool = False) -> None:
         self.size = len(ids)
         self._low = 0
-        self._table: IntArray | None = None
+        self._table: npt.NDArray[np.signedinteger[Any]] | None = None
         self._order: IntArray | None = None
         self._sorted: IntArray | None = None
         if self.size == 0:
@@ -40,8 +41,10 @@ class AddressIndex:
         low, high = int(ids.min()), int(ids.max())
         span = high - low + 1
         if not force_sparse and span <= DENSE_FACTOR * self.size + DENSE_SLACK:
-            lookup = np.full(span, -1, dtype=np.int64)
-            lookup[ids - low] = np.arange(self.size, dtype=np.int64)
+            # int32 halves the table and the memory traffic of every lookup into it.
+            dtype: type[np.signedinteger[Any]] = np.int32 if self.size < 2**31 else np.int64
+            lookup: npt.NDArray[np.signedinteger[Any]] = np.full(span, -1, dtype=dtype)
+            lookup[ids - low] = np.arange(self.size, dtype=dtype)
             if np.count_nonzero(lookup >= 0) != self.size:
                 raise EngineInputError(table, column, "duplicate ids")
             self._low, self._table = low, lookup
@@ -57,9 +60,9 @@ class AddressIndex:
             return np.full(len(values), -1, dtype=np.int64)
         if self._table is not None:
             offsets = values - self._low
+            if int(offsets.min()) >= 0 and int(offsets.max()) < len(self._table):
+                return self._table[offsets].astype(np.int64)
             inside = (offsets >= 0) & (offsets < len(self._table))
-            if inside.all():
-                return self._table[offsets]
             result = np.full(len(values), -1, dtype=np.int64)
             result[inside] = self._table[offsets[inside]]
             return result
@@ -107,12 +110,6 @@ def count_at(positions: IntArray, size: int, where: BoolArray | None = None) -> 
     """How often each position in ``range(size)`` occurs (only where ``where`` holds)."""
     chosen = positions if where is None else positions[where]
     return np.bincount(chosen, minlength=size).astype(np.int64, copy=False)
-
-
-def sum_at(positions: IntArray, size: int, values: IntArray) -> IntArray:
-    """Sum of ``values`` per position; rows with value 0 are skipped, which is cheap when most are."""
-    nonzero = values != 0
-    return np.bincount(positions[nonzero], weights=values[nonzero], minlength=size).astype(np.int64)
 
 
 def any_at(positions: IntArray, size: int, flags: BoolArray) -> BoolArray:
