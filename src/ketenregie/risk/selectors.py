@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from django.http import Http404
 
 from ketenregie.core import audit
@@ -233,6 +233,7 @@ def control_lists(*, actor: Actor) -> QuerySet[ControlList]:
     return (
         ControlList.objects.filter(municipality=actor.municipality)
         .select_related("run", "neighbourhood")
+        .annotate(entry_count=Count("entries"))
         .order_by("-created_at", "-id")
     )
 
