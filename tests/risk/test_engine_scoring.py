@@ -155,3 +155,10 @@ def test_empty_tables_score_to_an_empty_frame() -> None:
     scored = score_addresses(address_features(tables(), AS_OF), RuleSet())
     assert scored.height == 0
     assert "score" in scored.columns
+
+
+def test_large_weights_still_order_correctly() -> None:
+    # Beyond what a 16-bit ordering pass could hold: the engine must widen it.
+    rules = RuleSet.from_dict({"non_residential_points": 100_000, "signals_points_each": 40_000})
+    frame = score_addresses(address_features(scenario(), AS_OF), rules)
+    assert frame.select("address_id", "score").rows()[:2] == [(2, 100_025), (1, 145 - 10 + 20)]

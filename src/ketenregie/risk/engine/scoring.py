@@ -24,7 +24,7 @@ UNKNOWN_BAG_ID = "bag_id"
 UNKNOWN_SNA = "sna_certification"
 
 
-IntType = type[pl.Int32] | type[pl.Int64]
+IntType = type[pl.Int16] | type[pl.Int32] | type[pl.Int64]
 
 
 def _points(condition: pl.Expr, points: int, dtype: IntType = pl.Int64) -> pl.Expr:
@@ -33,7 +33,20 @@ def _points(condition: pl.Expr, points: int, dtype: IntType = pl.Int64) -> pl.Ex
 
 
 def _capped(count: pl.Expr, each: int, cap: int, dtype: IntType = pl.Int64) -> pl.Expr:
-    return pl.min_horizontal(count.cast(dtype) * each, pl.lit(cap, dtype=dtype))
+    # Multiplied in Int64 so that a large count cannot overflow a narrow dtype before the cap.
+    return pl.min_horizontal(count.cast(pl.Int64) * each, pl.lit(cap, dtype=pl.Int64)).cast(dtype)
+
+
+def _ordering_dtype(rules: RuleSet) -> IntType:
+    """The narrowest dtype that holds any address score under these rules (for the ordering pass)."""
+    highest = 10 * rules.overcrowding_points_per_tenth + sum(
+        value
+        for name, value in rules.to_dict().items()
+        if name.endswith("_points") and not name.startswith("employer_")
+    )
+    if highest < 2**15:
+        return pl.Int16
+    return pl.Int32 if highest < 2**31 else pl.Int64
 
 
 def overcrowding_tenths(m2_per_person: pl.Expr, norm: pl.Expr) -> pl.Expr:
@@ -44,8 +57,8 @@ def overcrowding_tenths(m2_per_person: pl.Expr, norm: pl.Expr) -> pl.Expr:
 def address_rule_expressions(rules: RuleSet, dtype: IntType = pl.Int64) -> dict[str, pl.Expr]:
     """One points expression per address rule, over the columns of ``address_features``.
 
-    Int64 as the contract says; Int32 for the first pass that only orders the rows, where half the
-    memory traffic matters and any realistic score fits.
+    Int64 as the contract says; a narrower dtype for the first pass that only orders the rows, where
+    the memory traffic matters (``_ordering_dtype`` picks one that holds the highest possible score).
     """
     c = pl.col
     norm = c("norm_m2")
@@ -122,7 +135,7 @@ def _score_addresses(owned: list[pl.DataFrame], rules: RuleSet) -> pl.DataFrame:
         .otherwise(pl.lit(rules.norm_m2))
     )
     features = owned.pop()
-    score = pl.sum_horizontal(address_rule_expressions(rules, pl.Int32).values())
+    score = pl.sum_horizontal(address_rule_expressions(rules, _ordering_dtype(rules)).values())
     scores = features.with_columns(norm_m2=norm).select(score=score)["score"]
     features = _sorted_by_score([features], scores, "address_id")
     unknown_pattern = (
