@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_registers.py
 	$(BIN)/python benchmarks/bench_portal_load.py
 	$(BIN)/python benchmarks/bench_casework.py
+	$(BIN)/python benchmarks/bench_risk.py --reuse
 
 clean:
 	rm -rf $(VENV) node_modules var

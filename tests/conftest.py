@@ -100,6 +100,8 @@ class World:
     activity: Any = None
     info_page: Any = None
     report: Any = None
+    # Risk selection (issue 5).
+    control_list: Any = None
 
 
 @pytest.fixture
@@ -164,7 +166,40 @@ def world(municipality: Municipality) -> World:
         activity=f.ActivityFactory(municipality=municipality),
         info_page=info_page,
         report=report,
+        control_list=_risk_list(municipality, address),
     )
+
+
+def _risk_list(municipality: Municipality, address: Any) -> Any:
+    """A stored run with one score and a control list of that address (no engine needed)."""
+    from ketenregie.risk.models import AddressRiskScore, ControlList, ControlListEntry, RiskRun
+
+    contributions = [{"key": "overcrowding", "points": 30, "values": {"persons": 6, "floor_area_m2": 48}}]
+    run = RiskRun.objects.create(
+        municipality=municipality, as_of=dt.date(2026, 11, 1), rules={}, address_count=1
+    )
+    AddressRiskScore.objects.create(
+        municipality=municipality,
+        run=run,
+        address=address,
+        score=30,
+        rank=1,
+        neighbourhood=address.neighbourhood,
+        contributions=contributions,
+        rule_keys=",overcrowding,",
+    )
+    control_list = ControlList.objects.create(
+        municipality=municipality, run=run, top_n=10, exclude_visited_days=180
+    )
+    ControlListEntry.objects.create(
+        municipality=municipality,
+        control_list=control_list,
+        address=address,
+        rank=1,
+        score=30,
+        contributions=contributions,
+    )
+    return control_list
 
 
 @pytest.fixture

@@ -163,6 +163,25 @@ PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
         (C.PROCESS_FIRST_REGISTRATIONS, C.VIEW_PERSONAL_DATA),
     ),
     ("data-sharing agreements", lambda w: reverse("cases:agreement_list"), (C.VIEW_AGREEMENTS,)),
+    # Risk selection.
+    ("risk list", lambda w: reverse("risk:score_list"), (C.VIEW_RISK,)),
+    ("risk list export", lambda w: reverse("risk:score_list") + "?export=csv", (C.VIEW_RISK,)),
+    ("risk map", lambda w: reverse("risk:score_map"), (C.VIEW_RISK,)),
+    (
+        "risk of an address",
+        lambda w: reverse("risk:address_scores", args=[w.address.pk]),
+        (C.VIEW_RISK,),
+    ),
+    ("employer risk", lambda w: reverse("risk:employer_list"), (C.VIEW_RISK,)),
+    ("risk runs", lambda w: reverse("risk:run_list"), (C.VIEW_RISK_RUNS,)),
+    ("risk rules", lambda w: reverse("risk:rules"), (C.VIEW_RISK_RUNS,)),
+    ("control lists", lambda w: reverse("risk:control_list_list"), (C.VIEW_RISK,)),
+    ("control list create", lambda w: reverse("risk:control_list_create"), (C.RUN_RISK,)),
+    (
+        "control list",
+        lambda w: reverse("risk:control_list_detail", args=[w.control_list.pk]),
+        (C.VIEW_RISK,),
+    ),
     (
         "administration: melding categories",
         lambda w: reverse("admin:signals_signalcategory_changelist"),
@@ -193,6 +212,8 @@ OBJECT_PAGES = {
     "portal page edit",
     "portal translation edit",
     "self-service report",
+    "risk of an address",
+    "control list",
 }
 
 API: list[tuple[str, str, Callable[[World], str], dict[str, Any] | None, tuple[Capability, ...]]] = [
@@ -236,6 +257,8 @@ API: list[tuple[str, str, Callable[[World], str], dict[str, Any] | None, tuple[C
         (C.VIEW_REGISTERS,),
     ),
     ("signals", "get", lambda w: "/api/v1/signals/", None, (C.VIEW_SIGNALS,)),
+    ("risk runs", "get", lambda w: "/api/v1/risk/runs/", None, (C.VIEW_RISK_RUNS,)),
+    ("risk address scores", "get", lambda w: "/api/v1/risk/address-scores/", None, (C.VIEW_RISK,)),
     (
         "signal suggestion",
         "post",
@@ -362,6 +385,10 @@ def test_the_capability_table_is_what_the_roles_were_designed_to_do() -> None:
     assert holders[C.VIEW_CASES] == holders[C.VIEW_SIGNALS] == {Role.ENFORCEMENT}
     assert holders[C.VIEW_SIGNAL_REPORTERS] == {Role.ENFORCEMENT}
     assert holders[C.VIEW_SHARED_CASES] == {Role.PARTNER, Role.CIVIL_AFFAIRS}
+    assert holders[C.VIEW_RISK] == {Role.ENFORCEMENT, Role.ADMIN}
+    assert holders[C.VIEW_RISK_RUNS] == {Role.ENFORCEMENT, Role.ADMIN, Role.PRIVACY_OFFICER}
+    assert holders[C.RUN_RISK] == {Role.ENFORCEMENT, Role.ADMIN}
+    assert holders[C.MANAGE_RISK_SETTINGS] == {Role.ADMIN}
     assert holders[C.VIEW_REGISTERS] == {
         Role.POLICY,
         Role.ENFORCEMENT,

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ketenregie.web",
     "ketenregie.monitoring",
     "ketenregie.dashboard",
+    "ketenregie.risk",
     "ketenregie.demo",
 ]
 

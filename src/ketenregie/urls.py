@@ -14,6 +14,7 @@ app_patterns = [
     path("portal/", include("ketenregie.infopoint.portal_urls")),
     path("signals/", include("ketenregie.signals.urls")),
     path("cases/", include("ketenregie.cases.urls")),
+    path("risk/", include("ketenregie.risk.urls")),
     path("audit/", include("ketenregie.core.urls")),
     path("beheer/", admin_site.urls),
     path("monitoring/", include("ketenregie.monitoring.urls")),

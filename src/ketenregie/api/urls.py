@@ -9,6 +9,7 @@ from ketenregie.housing.api import HousingLocationViewSet
 from ketenregie.people.api import PersonViewSet
 from ketenregie.people.api_bewoning import BewoningenView
 from ketenregie.places.api import AddressViewSet
+from ketenregie.risk.api import AddressRiskScoreViewSet, RiskRunViewSet
 from ketenregie.signals.api import SignalViewSet
 
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
@@ -18,6 +19,8 @@ router.register("employers", EmployerViewSet, basename="employer")
 router.register("housing-locations", HousingLocationViewSet, basename="housing-location")
 router.register("signals", SignalViewSet, basename="signal")
 router.register("cases", CaseViewSet, basename="case")
+router.register("risk/runs", RiskRunViewSet, basename="risk-run")
+router.register("risk/address-scores", AddressRiskScoreViewSet, basename="risk-address-score")
 
 app_name = "api"
 

@@ -39,6 +39,11 @@ class Capability(StrEnum):
     HAND_OVER_CASES = "hand_over_cases"
     PROCESS_FIRST_REGISTRATIONS = "process_first_registrations"
     VIEW_AGREEMENTS = "view_agreements"
+    # Risk-driven selection (issue 5).
+    VIEW_RISK = "view_risk"
+    VIEW_RISK_RUNS = "view_risk_runs"
+    RUN_RISK = "run_risk"
+    MANAGE_RISK_SETTINGS = "manage_risk_settings"
 
 
 C = Capability
@@ -47,6 +52,9 @@ C = Capability
 # Partners see nothing of the registers. In casework they see only the cases their organisation takes
 # part in (VIEW_SHARED_CASES), and within those only the data categories of their data-sharing agreement;
 # the case selectors enforce both. VIEW_CASES is the case-owning department's view of every case.
+# Risk selection: enforcement and the functional administrator see the ranked lists (VIEW_RISK) and
+# start runs; the privacy officer sees the runs and the rules, never a list (VIEW_RISK_RUNS), to audit
+# them; only the administrator changes the rules. Policy, council and partners see nothing of it.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.POLICY: frozenset(
         {C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.MANAGE_COVENANT, C.VIEW_MONITORING, C.EDIT_MONITORING}
@@ -70,6 +78,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.RECORD_FINDINGS,
             C.HAND_OVER_CASES,
             C.VIEW_AGREEMENTS,
+            C.VIEW_RISK,
+            C.VIEW_RISK_RUNS,
+            C.RUN_RISK,
         }
     ),
     Role.CIVIL_AFFAIRS: frozenset(
@@ -101,7 +112,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.PARTNER: frozenset({C.SUBMIT_SIGNALS, C.VIEW_SHARED_CASES, C.RECORD_FINDINGS}),
     Role.PRIVACY_OFFICER: frozenset(
-        {C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL, C.VIEW_MONITORING, C.VIEW_AGREEMENTS}
+        {C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL, C.VIEW_MONITORING, C.VIEW_AGREEMENTS, C.VIEW_RISK_RUNS}
     ),
     Role.COUNCIL: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_MONITORING}),
     Role.ADMIN: frozenset(
@@ -112,6 +123,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.IMPORT_REGISTERS,
             C.VIEW_MONITORING,
             C.VIEW_AGREEMENTS,
+            C.VIEW_RISK,
+            C.VIEW_RISK_RUNS,
+            C.RUN_RISK,
+            C.MANAGE_RISK_SETTINGS,
         }
     ),
 }

@@ -21,6 +21,7 @@ from ketenregie.demo import (
     gen_people,
     gen_places,
     gen_portal,
+    gen_risk,
     gen_signals,
     gen_work,
 )
@@ -107,25 +108,27 @@ def seed_municipality(
             ("residents", lambda: gen_people.build_natives(ctx)),
         ]
         for index, (label, step) in enumerate(steps, start=1):
-            progress(f"[{index}/11] {label}")
+            progress(f"[{index}/12] {label}")
             step()
-        progress("[5/11] employers and violations")
+        progress("[5/12] employers and violations")
         workforce = gen_work.build_employers(ctx)
-        progress("[6/11] housing locations")
+        progress("[6/12] housing locations")
         providers = gen_work.build_housing(ctx, workforce)
-        progress("[7/11] employments and covenant")
+        progress("[7/12] employments and covenant")
         gen_work.build_employments(ctx, workforce, providers)
         gen_work.build_covenant(ctx, workforce)
         progress("  BRP cases: unknown start dates, secrecy, investigation, suspension, postal address")
         gen_brp.build_brp_cases(ctx)
-        progress("[8/11] data-sharing agreements and meldingen")
+        progress("[8/12] data-sharing agreements and meldingen")
         enforcement = gen_signals.build_signals(ctx)
-        progress("[9/11] cases, findings, measures and hand-overs")
+        progress("[9/12] cases, findings, measures and hand-overs")
         gen_cases.build_cases(ctx, enforcement)
-        progress("[10/11] information point and portal")
+        progress("[10/12] risk scoring and control lists")
+        gen_risk.build_risk(ctx, enforcement)
+        progress("[11/12] information point and portal")
         gen_infopoint.build_infopoint(ctx)
         gen_portal.build_portal(ctx)
-        progress("[11/11] monitoring")
+        progress("[12/12] monitoring")
         gen_monitoring.build_monitoring(ctx)
         run.finished_at = timezone.now()
         run.counts = {
