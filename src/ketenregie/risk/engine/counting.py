@@ -28,7 +28,7 @@ from .features import (
     relevant_residences,
     residence_flags,
 )
-from .positions import AddressIndex, BoolArray, IntArray, KeySpace, any_at, count_at, small_pages
+from .positions import AddressIndex, BoolArray, IntArray, KeySpace, any_at, count_at, distinct, small_pages
 from .schema import Frame, conform
 
 _FLAGS = ("now", "then_3m", "then_12m", "arrived", "departed", "short", "rni")
@@ -93,6 +93,60 @@ def _distinct_person_counts(
     return counts
 
 
+def _distinct_pairs(first: IntArray, second: IntArray, second_count: int) -> IntArray:
+    """The distinct (first, second) pairs, encoded as first * second_count + second, sorted."""
+    return distinct(first * second_count + second)
+
+
+def _employment_counts(
+    resident_positions: IntArray, resident_keys: IntArray, jobs: pl.DataFrame, people: KeySpace, size: int
+) -> dict[str, IntArray]:
+    """Distinct employers, temp agencies and residents working for a violating employer, per address.
+
+    A join of current residents with current jobs on the person, done with a sorted search: only
+    residents with a job take part (about one in fifteen) and most of them have exactly one.
+    """
+    job_keys = people.lookup(jobs["person_id"].to_numpy())
+    known = job_keys >= 0
+    order = np.argsort(job_keys[known], kind="stable")
+    job_keys = job_keys[known][order]
+    employer_ids = jobs["employer_id"].to_numpy()[known][order]
+    temp = jobs["is_temp_agency"].to_numpy()[known][order]
+    violating = jobs["violating"].to_numpy()[known][order]
+    employed = np.zeros(people.size, dtype=np.bool_)
+    employed[job_keys] = True
+    at_work = employed[resident_keys]
+    resident_positions, resident_keys = resident_positions[at_work], resident_keys[at_work]
+
+    first = np.searchsorted(job_keys, resident_keys, side="left")
+    jobs_per_resident = np.searchsorted(job_keys, resident_keys, side="right") - first
+    working = np.flatnonzero(jobs_per_resident)
+    repeat = jobs_per_resident[working]
+    resident_of_job = np.repeat(working, repeat)
+    # Each resident's jobs are the consecutive rows first .. first + repeat - 1.
+    offsets = np.arange(len(resident_of_job)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    job_of_pair = np.repeat(first[working], repeat) + offsets
+    home_positions = resident_positions[resident_of_job]
+
+    employers = KeySpace(employer_ids)
+    employer_keys = employers.lookup(employer_ids[job_of_pair])
+    pairs = _distinct_pairs(home_positions, employer_keys, employers.size)
+    temp_of_employer = np.zeros(employers.size, dtype=np.bool_)
+    temp_of_employer[employers.lookup(employer_ids)] = temp
+    pair_positions = pairs // max(employers.size, 1)
+    on_violating = violating[job_of_pair]
+    violating_pairs = _distinct_pairs(
+        home_positions[on_violating], resident_keys[resident_of_job][on_violating], people.size
+    )
+    return {
+        "distinct_employers": count_at(pair_positions, size),
+        "distinct_temp_agencies": count_at(
+            pair_positions, size, temp_of_employer[pairs % max(employers.size, 1)]
+        ),
+        "residents_of_violating_employers": count_at(violating_pairs // max(people.size, 1), size),
+    }
+
+
 def count_address_features(
     tables: Mapping[str, Frame], as_of: dt.date, *, force_sparse: bool = False
 ) -> pl.DataFrame:
@@ -143,21 +197,7 @@ def _count(tables: Mapping[str, Frame], as_of: dt.date, *, force_sparse: bool) -
     }
     now = _bit(codes, "now")
 
-    # Employment: only residents who have a current job take part in the join, about one in fifteen.
-    job_keys = people.lookup(jobs["person_id"].to_numpy())
-    jobs = jobs.with_columns(key=pl.Series(job_keys)).filter(pl.col("key") >= 0)
-    employed = np.zeros(people.size, dtype=np.bool_)
-    employed[jobs["key"].to_numpy()] = True
-    working = now & employed[keys]
-    homes = pl.DataFrame({"position": positions[working], "key": keys[working]}).join(jobs, on="key")
-    employers = homes.select("position", "employer_id", "is_temp_agency").unique()
-    employer_positions = employers["position"].to_numpy()
-    counts["distinct_employers"] = count_at(employer_positions, size)
-    counts["distinct_temp_agencies"] = count_at(
-        employer_positions, size, employers["is_temp_agency"].to_numpy()
-    )
-    violating = homes.filter(pl.col("violating")).select("position", "key").unique()
-    counts["residents_of_violating_employers"] = count_at(violating["position"].to_numpy(), size)
+    counts.update(_employment_counts(positions[now], keys[now], jobs, people, size))
 
     signal_positions = index.lookup(signals["address_id"].to_numpy())
     overcrowding = signals["overcrowding"].to_numpy()

@@ -33,9 +33,12 @@ Address rules, in ``RULE_KEYS`` order:
 Employer rules (``EMPLOYER_RULE_KEYS``): ``employer_violations`` (per proven violation in 24 months, capped),
 ``employer_not_certified`` (a temp agency without SNA certification), ``employer_crowded_housing``
 (housed workers per housing location at least the threshold) and ``employer_signals`` (meldingen at
-its workers' addresses at least the threshold).
+its workers' addresses at least the threshold). A temp agency whose certification is unknown scores
+nothing for it and is reported as unknown.
 
-Points are whole numbers; comparisons use ``>=`` against the threshold (``<`` for the norm).
+Points are whole numbers; comparisons use ``>=`` against the threshold (``<`` for the norm). An
+unknown input (floor area, use purpose, a missing BAG id) makes its rule score nothing; the score
+says so in ``unknown`` rather than guessing. No rule looks at nationality, which is not an input.
 """
 
 from __future__ import annotations
