@@ -60,6 +60,8 @@ def _output(path: str | None) -> tuple[Path, str] | None:
     directory = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise CommandError(f"--out: {target} is a directory")
+    if directory.exists() and not directory.is_dir():
+        raise CommandError(f"--out: cannot write {target}: {directory} is a file, not a directory")
     if not directory.is_dir():
         raise CommandError(f"--out: the directory {directory} does not exist")
     if not os.access(directory, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
