@@ -5,13 +5,14 @@ agreement does not list comes back as ``null`` and is named in ``hiddenCategorie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -44,6 +45,7 @@ from ketenregie.cases.models import (
     CaseStatus,
 )
 from ketenregie.cases.selectors import CaseFilter
+from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import Organisation, User
 from ketenregie.core.permissions import Capability
@@ -173,33 +175,23 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        actor, case, access = self._case(request, pk)
-        if not access.manages:
-            raise exceptions.PermissionDenied()
-        expected = _if_match(request)
-        if isinstance(expected, Response):
-            return expected
-        body = CaseChangeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
         names = {
             "title": "title",
             "description": "description",
             "status": "status",
             "plannedOn": "planned_on",
         }
-        changes = {names[key]: value for key, value in body.validated_data.items() if key in names}
-        if "assignedTo" in body.validated_data:
-            user_id = body.validated_data["assignedTo"]
-            changes["assigned_to"] = User.objects.filter(pk=user_id).first() if user_id else None
-            if user_id and changes["assigned_to"] is None:
-                raise exceptions.ValidationError({"assignedTo": ["Onbekende gebruiker."]})
-        try:
+
+        def change(actor: Actor, case: Case, expected: int, data: dict[str, Any]) -> None:
+            changes = {names[key]: value for key, value in data.items() if key in names}
+            if "assignedTo" in data:
+                user_id = data["assignedTo"]
+                changes["assigned_to"] = User.objects.filter(pk=user_id).first() if user_id else None
+                if user_id and changes["assigned_to"] is None:
+                    raise exceptions.ValidationError({"assignedTo": ["Onbekende gebruiker."]})
             services.case_update(actor=actor, case=case, expected_version=expected, **changes)
-        except ConcurrentEditError as error:
-            return _problem(request, error)
-        except DjangoValidationError as error:
-            raise _validation(error) from None
-        return self._detail_response(request, pk)
+
+        return self._change_case(request, pk, CaseChangeSerializer, change)
 
     @extend_schema(
         summary="Close a case with its result (If-Match required)",
@@ -209,28 +201,17 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        actor, case, access = self._case(request, pk)
-        if not access.manages:
-            raise exceptions.PermissionDenied()
-        expected = _if_match(request)
-        if isinstance(expected, Response):
-            return expected
-        body = CaseCloseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
+        def change(actor: Actor, case: Case, expected: int, data: dict[str, Any]) -> None:
             services.case_close(
                 actor=actor,
                 case=case,
                 expected_version=expected,
-                result=body.validated_data["result"],
-                closed_on=body.validated_data.get("closedOn"),
-                close_signals=body.validated_data["closeSignals"],
+                result=data["result"],
+                closed_on=data.get("closedOn"),
+                close_signals=data["closeSignals"],
             )
-        except ConcurrentEditError as error:
-            return _problem(request, error)
-        except DjangoValidationError as error:
-            raise _validation(error) from None
-        return self._detail_response(request, pk)
+
+        return self._change_case(request, pk, CaseCloseSerializer, change)
 
     @extend_schema(
         summary="Open a closed case again, with the reason (If-Match required)",
@@ -240,18 +221,30 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
+        def change(actor: Actor, case: Case, expected: int, data: dict[str, Any]) -> None:
+            services.case_reopen(actor=actor, case=case, expected_version=expected, reason=data["reason"])
+
+        return self._change_case(request, pk, CaseReopenSerializer, change)
+
+    def _change_case(
+        self,
+        request: Request,
+        pk: str,
+        body_class: type[serializers.Serializer[Any]],
+        change: Callable[[Actor, Case, int, dict[str, Any]], None],
+    ) -> Response:
+        """A change of the case itself: only by the organisation that manages it, with If-Match (412 when
+        someone else saved first); answers with the case as it is now."""
         actor, case, access = self._case(request, pk)
         if not access.manages:
             raise exceptions.PermissionDenied()
         expected = _if_match(request)
         if isinstance(expected, Response):
             return expected
-        body = CaseReopenSerializer(data=request.data)
+        body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            services.case_reopen(
-                actor=actor, case=case, expected_version=expected, reason=body.validated_data["reason"]
-            )
+            change(actor, case, expected, body.validated_data)
         except ConcurrentEditError as error:
             return _problem(request, error)
         except DjangoValidationError as error:
