@@ -226,6 +226,20 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
         return self._change_case(request, pk, CaseReopenSerializer, change)
 
+    def _case_and_organisation(self, request: Request, pk: str) -> tuple[Actor, Case, Organisation, str]:
+        """A managed case and the organisation of the municipality that the body names (with its note)."""
+        actor, case, access = self._case(request, pk)
+        if not access.manages:
+            raise exceptions.PermissionDenied()
+        body = OrganisationRefSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        organisation = Organisation.objects.filter(
+            municipality=actor.municipality, pk=body.validated_data["organisationId"]
+        ).first()
+        if organisation is None:
+            raise exceptions.ValidationError({"organisationId": ["Onbekende organisatie."]})
+        return actor, case, organisation, body.validated_data["note"]
+
     def _change_case(
         self,
         request: Request,
@@ -318,16 +332,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def participants(self, request: Request, pk: str) -> Response:
-        actor, case, access = self._case(request, pk)
-        if not access.manages:
-            raise exceptions.PermissionDenied()
-        body = OrganisationRefSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        organisation = Organisation.objects.filter(
-            municipality=actor.municipality, pk=body.validated_data["organisationId"]
-        ).first()
-        if organisation is None:
-            raise exceptions.ValidationError({"organisationId": ["Onbekende organisatie."]})
+        actor, case, organisation, _note = self._case_and_organisation(request, pk)
         try:
             participant = services.participant_add(actor=actor, case=case, organisation=organisation)
         except DjangoValidationError as error:
@@ -341,19 +346,10 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def handovers(self, request: Request, pk: str) -> Response:
-        actor, case, access = self._case(request, pk)
-        if not access.manages:
-            raise exceptions.PermissionDenied()
-        body = OrganisationRefSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        organisation = Organisation.objects.filter(
-            municipality=actor.municipality, pk=body.validated_data["organisationId"]
-        ).first()
-        if organisation is None:
-            raise exceptions.ValidationError({"organisationId": ["Onbekende organisatie."]})
+        actor, case, organisation, note = self._case_and_organisation(request, pk)
         try:
             handover = services.handover_create(
-                actor=actor, case=case, to_organisation=organisation, note=body.validated_data["note"]
+                actor=actor, case=case, to_organisation=organisation, note=note
             )
         except DjangoValidationError as error:
             raise _validation(error) from None
