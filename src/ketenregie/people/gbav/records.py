@@ -27,7 +27,6 @@ from ketenregie.people.brp_dates import UNKNOWN, BrpDate, BrpDateError
 from ketenregie.people.models import AddressDeclaration, AddressFunction, SuspensionReason
 
 _ELEMENT = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
-_DIGITS = re.compile(r"^\d+$")
 PERSON_ELEMENTS = (
     "01.01.10",
     "01.01.20",
@@ -245,7 +244,7 @@ def _identification(value: str, row: int, column: str, problems: Problems, *, nu
     a number) are restored when that gives a valid id; an id that stays invalid is left out."""
     if not value:
         return ""
-    if not _DIGITS.match(value) or len(value) > 16:
+    if not value.isdecimal() or len(value) > 16:
         problems.errors.append(
             RowError(row, column, _("%(value)s is not a BAG identification of 16 digits.") % {"value": value})
         )
@@ -278,7 +277,8 @@ def _identification(value: str, row: int, column: str, problems: Problems, *, nu
 
 
 def _code(value: str, length: int, row: int, column: str, problems: Problems) -> str:
-    if value and (not _DIGITS.match(value) or len(value) != length):
+    # Values are stripped, so isdecimal() says what ^\d+$ says, without a regular expression.
+    if value and (not value.isdecimal() or len(value) != length):
         problems.errors.append(
             RowError(
                 row,
@@ -325,8 +325,9 @@ def parse_record(raw: RawRecord) -> tuple[PersonRecord | None, Problems]:
     incorrect: list[Holding] = []
     skipped = 0
     for number, row in raw.rows:
-        if not any(row.get(e) for e in PLACE_ELEMENTS):
-            skipped += any(row.get(e) for e in HOLDING_ELEMENTS)
+        get = row.get
+        if not any(map(get, PLACE_ELEMENTS)):
+            skipped += any(map(get, HOLDING_ELEMENTS))
             continue
         holding = _holding(number, row, problems)
         if holding is None:
@@ -374,6 +375,13 @@ def parse_record(raw: RawRecord) -> tuple[PersonRecord | None, Problems]:
     )
 
 
+_ADDRESS_PARTS = (
+    ("house_letter", "08.11.30", 1),
+    ("house_number_addition", "08.11.40", 4),
+    ("house_number_designation", "08.11.50", None),
+)
+
+
 def _holding(number: int, row: dict[str, str], problems: Problems) -> Holding | None:
     errors = problems.errors
     before = len(errors)
@@ -414,20 +422,20 @@ def _holding(number: int, row: dict[str, str], problems: Problems) -> Holding | 
         postcode = normalise_postcode(postcode) if postcode else ""
     except Exception:
         postcode = postcode[:6]
-    brp_address = {
-        key: value
-        for key, value in {
-            "street": row.get("08.11.10", "") or row.get("08.11.15", ""),
-            "house_number": int(house_number) if house_number else "",
-            "house_letter": row.get("08.11.30", "")[:1],
-            "house_number_addition": row.get("08.11.40", "")[:4],
-            "house_number_designation": row.get("08.11.50", ""),
-            "postcode": postcode,
-            "town": row.get("08.11.70", ""),
-            "location": row.get("08.12.10", ""),
-        }.items()
-        if value not in ("", None)
-    }
+    # Only the parts the BRP filled in, in this order (the order is part of the stored JSON).
+    brp_address: dict[str, Any] = {}
+    if street := row.get("08.11.10", "") or row.get("08.11.15", ""):
+        brp_address["street"] = street
+    if house_number:
+        brp_address["house_number"] = int(house_number)
+    for key, element, length in _ADDRESS_PARTS:
+        if value := row.get(element, "")[:length]:
+            brp_address[key] = value
+    if postcode:
+        brp_address["postcode"] = postcode
+    for key, element in (("town", "08.11.70"), ("location", "08.12.10")):
+        if value := row.get(element, ""):
+            brp_address[key] = value
     return Holding(
         row=number,
         municipality_code=municipality_code,
