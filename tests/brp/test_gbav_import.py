@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -252,3 +254,68 @@ def test_the_bewoning_command_prints_the_api_shape(db: None) -> None:
     ]
     with pytest.raises(CommandError, match="peildatum: Waarde is geen geldige datum"):
         call_command("bewoning", object="0599010000208579", peildatum="2023-02-29", stdout=StringIO())
+
+
+def _schema(table_names: tuple[str, ...]) -> set[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = ANY(%s::regclass[]) UNION ALL "
+            "SELECT conname, pg_get_constraintdef(oid) || ' valid=' || convalidated FROM pg_constraint "
+            "WHERE conrelid = ANY(%s::regclass[])",
+            [list(table_names), list(table_names)],
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.fixture
+def bulk_load(db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, ...]]:
+    """Every import takes the large-extract path (indexes and foreign keys built afterwards)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the large-extract path is PostgreSQL's")
+    from ketenregie.people.gbav import importer
+
+    monkeypatch.setattr(importer, "BULK_FROM", 1)
+    monkeypatch.setattr(importer, "_stored_people", lambda: 0)
+    used = []
+    rebuilt = importer.rebuilt_afterwards
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        used.append(args)
+        return rebuilt(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "rebuilt_afterwards", spy)
+    yield ("people_person", "people_residence")
+    assert used, "the large-extract path was not taken"
+
+
+def test_a_large_extract_imports_the_same_and_keeps_every_index_and_key(bulk_load: tuple[str, ...]) -> None:
+    schema = _schema(bulk_load)
+    assert any("gin_trgm_ops" in definition for _name, definition in schema)
+    import_gbav(TEST_SET)
+    assert _schema(bulk_load) == schema
+    assert Person.objects.count() == 687
+    assert Residence.objects.count() == 1712
+    assert Residence.objects.exclude(country_code="").filter(address__isnull=True).count() == 108
+    report = import_gbav(TEST_SET)
+    assert (report.persons_created, report.persons_updated, report.persons_unchanged) == (0, 0, 687)
+    assert _schema(bulk_load) == schema
+
+
+def test_a_large_malformed_extract_writes_nothing_and_keeps_the_schema(bulk_load: tuple[str, ...]) -> None:
+    schema = _schema(bulk_load)
+    data = extract(
+        "P1;1234567890;999993653;Jansen;;;0599;20200101;Boterdiep;31;3077AW;;;;",
+        "P2;12345678AB;;Pietersen;;;0599;20231301;Boterdiep;33;3077AW;;;;",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_gbav(data)
+    with translation.override("en"):
+        messages = [str(e) for e in rejected.value.errors]
+    assert "row 3, 01.01.10: 12345678AB is not a code of 10 digits." in messages
+    assert not Person.objects.exists()
+    assert _schema(bulk_load) == schema

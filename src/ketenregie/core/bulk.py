@@ -8,7 +8,9 @@ the ORM would store them; ``auto_now``/``auto_now_add`` fields get their value a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.db import connection, models
@@ -121,7 +123,6 @@ def copy_tuples(
             model, [dict(zip(columns, row, strict=True)) for row in rows], returning_ids=returning_ids
         )
     from django.utils import timezone
-    from psycopg.types.json import Jsonb
 
     meta = model._meta
     pk = meta.pk
@@ -137,7 +138,8 @@ def copy_tuples(
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             rest.append((name, now))
         elif field.get_internal_type() == "JSONField":
-            rest.append((name, Jsonb(field.get_default())))
+            # Its text once, not an adapter dumping the same value on every row.
+            rest.append((name, json.dumps(field.get_default())))
         else:
             rest.append((name, field.get_default()))
     json_positions = [i for i, name in enumerate(columns) if fields[name].get_internal_type() == "JSONField"]
@@ -157,11 +159,92 @@ def copy_tuples(
         )
         raw: Any = cursor.cursor
         with raw.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({quoted}) FROM STDIN") as copy:
+            write = copy.write_row
+            # JSON goes in as its text (COPY's text format lets PostgreSQL read it): no adapter
+            # object per value.
+            dumps = json.JSONEncoder().encode
             for index, row in enumerate(rows):
                 if json_positions:
-                    row = tuple(Jsonb(v) if i in json_positions else v for i, v in enumerate(row))
+                    values = list(row)
+                    for position in json_positions:
+                        values[position] = dumps(values[position])
+                    row = tuple(values)
                 if returning_ids:
-                    copy.write_row((*row, *constants, ids[index]))
+                    write((*row, *constants, ids[index]))
                 else:
-                    copy.write_row((*row, *constants))
+                    write((*row, *constants))
     return ids
+
+
+@contextmanager
+def rebuilt_afterwards(
+    models_: Sequence[type[models.Model]], *, keep_indexes: Sequence[str] = ()
+) -> Iterator[None]:
+    """For a load that is large relative to the tables (PostgreSQL only, inside a transaction):
+    drop their secondary indexes and foreign keys first and build them again at the end, as
+    pg_restore does. One sort per index and one anti-join per foreign key are far cheaper than
+    maintaining a trigram index row by row and queueing a deferred check for every row.
+
+    Unique indexes, the primary key and ``keep_indexes`` stay: they guard and serve the load itself.
+    The foreign keys come back with the same name and definition; adding them checks every row
+    at once, so integrity is checked as before (a violation rolls the transaction back). DDL is
+    transactional: on any error the rollback restores the indexes and keys. The tables are locked
+    (ACCESS EXCLUSIVE, also the tables the keys refer to) until the transaction ends.
+    """
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield
+        return
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+              AND NOT (i.indexrelid::regclass::text = ANY(%s))
+            ORDER BY 1
+            """,
+            [tables, list(keep_indexes)],
+        )
+        indexes: list[tuple[str, str]] = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+            FROM pg_constraint
+            WHERE conrelid = ANY(%s::regclass[]) AND contype = 'f'
+            ORDER BY 1, 2
+            """,
+            [tables],
+        )
+        keys: list[tuple[str, str, str]] = cursor.fetchall()
+        # Rows written before (none in a fresh transaction) must have their checks fired first:
+        # PostgreSQL refuses DDL on a table with pending trigger events.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _restore_deferral(cursor)
+        quote = connection.ops.quote_name
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Index builds sort in memory when they can; LOCAL: only for this transaction.
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+        _restore_deferral(cursor)
+
+
+def _restore_deferral(cursor: Any) -> None:
+    """Back to each constraint's own initial mode after SET CONSTRAINTS ALL IMMEDIATE."""
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    cursor.execute(
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.conname) FROM pg_constraint c "
+        "JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.condeferrable AND NOT c.condeferred"
+    )
+    for (name,) in cursor.fetchall():
+        cursor.execute(f"SET CONSTRAINTS {name} IMMEDIATE")

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -42,6 +43,10 @@ class BrpDateError(ValueError):
 class BrpDate:
     raw: str
     _parts: tuple[int, int, int] = field(init=False, repr=False, compare=False)
+
+    # The derived days are cached per object (in its __dict__, which a frozen dataclass allows
+    # cached_property to fill): an import shares one object per distinct raw date among millions
+    # of holdings.
 
     def __post_init__(self) -> None:
         # Read once: large imports ask for the parts of millions of dates.
@@ -107,23 +112,23 @@ class BrpDate:
         """0 when unknown (also when the month is unknown, whatever the raw value holds)."""
         return self._parts[2]
 
-    @property
+    @cached_property
     def is_complete(self) -> bool:
         return bool(self.year and self.month and self.day)
 
-    @property
+    @cached_property
     def is_unknown(self) -> bool:
         """Wholly unknown: 00000000."""
         return self.year == 0
 
-    @property
+    @cached_property
     def earliest(self) -> dt.date | None:
         """The first day this date can be; None when wholly unknown."""
         if self.is_unknown:
             return None
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @cached_property
     def latest(self) -> dt.date | None:
         """The last day this date can be; None when wholly unknown."""
         if self.is_unknown:

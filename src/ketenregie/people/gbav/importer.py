@@ -18,14 +18,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import IO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.bulk import rebuilt_afterwards
 from ketenregie.core.imports import MAX_REPORTED_ERRORS, ImportRejected, RowError
 from ketenregie.core.models import AuditAction, Municipality
 from ketenregie.core.municipality_codes import ensure_municipality, lookup
@@ -40,10 +42,16 @@ from ketenregie.people.gbav.report import GbavReport
 from ketenregie.people.gbav.writer import Writer
 from ketenregie.people.models import (
     Person,
+    Residence,
 )
 
 CHUNK = 2000
 PROGRESS_EVERY = 50_000
+# From this many records on, an extract at least as large as the people table is loaded with the
+# tables' secondary indexes and foreign keys built afterwards (see ``core.bulk.rebuilt_afterwards``).
+BULK_FROM = 50_000
+# Kept during such a load: merging a newer extract looks up the stored holdings of each person.
+BULK_KEEP_INDEXES = ("residence_person_start",)
 PERSON_FIELDS = (
     "a_number",
     "bsn",
@@ -107,6 +115,40 @@ def _records(source: Source, found: Problems | None = None) -> Iterator[PersonRe
                 yield record
 
 
+def _estimated_records(source: Source) -> int:
+    """Roughly how many person records the extract holds: the lines whose first column (the record
+    id) is filled. Only to choose how to load; a quoted line break may make it a little off."""
+    count = 0
+    previous = b"\n"  # the file starts a line
+    with nullcontext(source) if isinstance(source, bytes) else source.open("rb") as data:
+        blocks = iter((data,)) if isinstance(data, bytes) else iter(lambda: data.read(1 << 20), b"")
+        for block in blocks:
+            # Each newline followed by something other than ; or another newline starts a record;
+            # a newline at the end of a block is counted with the next block.
+            text = previous + block
+            count += text.count(b"\n") - text.count(b"\n;") - text.count(b"\n\n") - text.endswith(b"\n")
+            previous = block[-1:]
+    return count
+
+
+def _bulk(source: Source) -> AbstractContextManager[None]:
+    if connection.vendor != "postgresql":
+        return nullcontext()
+    estimate = _estimated_records(source)
+    # Rebuilding the indexes of a table much larger than the extract would cost more than it saves.
+    if estimate < BULK_FROM or estimate < _stored_people():
+        return nullcontext()
+    return rebuilt_afterwards([Person, Residence], keep_indexes=BULK_KEEP_INDEXES)
+
+
+def _stored_people() -> float:
+    """PostgreSQL's estimate of the rows in the people table (all municipalities); no count(*)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Person._meta.db_table])
+        row = cursor.fetchone()
+    return max(row[0], 0) if row else 0
+
+
 def import_gbav(
     source: Source, *, municipality_code: str | None = None, progress: Progress = lambda message: None
 ) -> GbavReport:
@@ -121,7 +163,7 @@ def import_gbav(
     errors = problems.errors
     seen: dict[str, int] = {}
     skipped_rows = unknown_starts = 0
-    with transaction.atomic():
+    with transaction.atomic(), _bulk(source):
         writers: dict[str, Writer] = {}
         batch: dict[str, list[PersonRecord]] = defaultdict(list)
 

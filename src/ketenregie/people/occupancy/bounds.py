@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ketenregie.people.brp_dates import UNKNOWN, BrpDate
 
@@ -45,8 +45,9 @@ VOID_REASONS = frozenset({"F", "W"})
 NOT_LIVING_THERE = "9999"  # the last four digits of 089999 / 589999
 
 
-@dataclass(frozen=True)
-class Holding:
+# Named tuples, not frozen dataclasses: an import makes millions of these, and a named tuple is
+# made without setting each field through object.__setattr__ as a frozen dataclass does.
+class Holding(NamedTuple):
     """What the rules need of one address holding, in the person's order."""
 
     start: BrpDate
@@ -60,8 +61,7 @@ class Suspension:
     on: dt.date | None
 
 
-@dataclass(frozen=True)
-class Bounds:
+class Bounds(NamedTuple):
     starts_on: dt.date | None
     starts_on_latest: dt.date | None
     ends_on: dt.date | None
