@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,17 @@ def _overcrowding(v: Mapping[str, Any]) -> str:
     }
 
 
-def _many_persons(v: Mapping[str, Any]) -> str:
-    persons = _count(v, "persons")
-    return ngettext("%(count)s person registered", "%(count)s persons registered", persons) % {
-        "count": _n(persons)
-    }
+def _counted(column: str, phrase: Any) -> Callable[[Mapping[str, Any]], str]:
+    """A sentence about one count, ``phrase`` being ngettext_lazy(singular, plural, "number").
+
+    The plural form is chosen by the count itself and the text shows it formatted for the language.
+    """
+
+    def make(v: Mapping[str, Any]) -> str:
+        count = _count(v, column)
+        return str(phrase % {"number": count, "count": _n(count)})
+
+    return make
 
 
 def _growth(months: int, column: str) -> Callable[[Mapping[str, Any]], str]:
@@ -101,77 +107,6 @@ def _short_stays(v: Mapping[str, Any]) -> str:
     }
 
 
-def _employers(v: Mapping[str, Any]) -> str:
-    count = _count(v, "distinct_employers")
-    return ngettext(
-        "Residents work for %(count)s employer", "Residents work for %(count)s different employers", count
-    ) % {"count": _n(count)}
-
-
-def _temp_agencies(v: Mapping[str, Any]) -> str:
-    count = _count(v, "distinct_temp_agencies")
-    return ngettext(
-        "Residents work through %(count)s temp agency",
-        "Residents work through %(count)s different temp agencies",
-        count,
-    ) % {"count": _n(count)}
-
-
-def _non_residential(v: Mapping[str, Any]) -> str:
-    count = _count(v, "non_residential_persons")
-    return ngettext(
-        "%(count)s person registered where the BAG has no residential use",
-        "%(count)s persons registered where the BAG has no residential use",
-        count,
-    ) % {"count": _n(count)}
-
-
-def _signals(v: Mapping[str, Any]) -> str:
-    count = _count(v, "signals_12m")
-    return ngettext("%(count)s melding in 12 months", "%(count)s meldingen in 12 months", count) % {
-        "count": _n(count)
-    }
-
-
-def _signals_overcrowding(v: Mapping[str, Any]) -> str:
-    count = _count(v, "signals_12m_overcrowding")
-    return ngettext(
-        "%(count)s melding about overcrowding in 12 months",
-        "%(count)s meldingen about overcrowding in 12 months",
-        count,
-    ) % {"count": _n(count)}
-
-
-def _findings(v: Mapping[str, Any]) -> str:
-    count = _count(v, "earlier_findings")
-    return ngettext(
-        "%(count)s earlier visit found a violation", "%(count)s earlier visits found a violation", count
-    ) % {"count": _n(count)}
-
-
-def _measures(v: Mapping[str, Any]) -> str:
-    count = _count(v, "earlier_measures")
-    return ngettext("%(count)s earlier measure", "%(count)s earlier measures", count) % {"count": _n(count)}
-
-
-def _rni(v: Mapping[str, Any]) -> str:
-    count = _count(v, "rni_persons")
-    return ngettext(
-        "%(count)s person registered here in the RNI (non-residents)",
-        "%(count)s persons registered here in the RNI (non-residents)",
-        count,
-    ) % {"count": _n(count)}
-
-
-def _violating_employers(v: Mapping[str, Any]) -> str:
-    count = _count(v, "residents_of_violating_employers")
-    return ngettext(
-        "%(count)s resident works for an employer with a proven violation in 24 months",
-        "%(count)s residents work for an employer with a proven violation in 24 months",
-        count,
-    ) % {"count": _n(count)}
-
-
 def _crowded_housing(v: Mapping[str, Any]) -> str:
     return _("%(workers)s workers housed at %(locations)s housing locations") % {
         "workers": _n(_count(v, "housed_workers")),
@@ -179,41 +114,95 @@ def _crowded_housing(v: Mapping[str, Any]) -> str:
     }
 
 
-def _employer_violations(v: Mapping[str, Any]) -> str:
-    count = _count(v, "violations_24m")
-    return ngettext(
-        "%(count)s proven violation in 24 months", "%(count)s proven violations in 24 months", count
-    ) % {"count": _n(count)}
-
-
-def _worker_signals(v: Mapping[str, Any]) -> str:
-    count = _count(v, "signals_12m_at_worker_addresses")
-    return ngettext(
-        "%(count)s melding in 12 months at its workers' addresses",
-        "%(count)s meldingen in 12 months at its workers' addresses",
-        count,
-    ) % {"count": _n(count)}
-
-
 SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "overcrowding": _overcrowding,
-    "many_persons": _many_persons,
+    "many_persons": _counted(
+        "persons",
+        ngettext_lazy("%(count)s person registered", "%(count)s persons registered", "number"),
+    ),
     "growth_3m": _growth(3, "persons_change_3m"),
     "growth_12m": _growth(12, "persons_change_12m"),
     "turnover": _turnover,
     "short_stays": _short_stays,
-    "many_employers": _employers,
-    "temp_agencies": _temp_agencies,
-    "non_residential": _non_residential,
-    "signals": _signals,
-    "overcrowding_signals": _signals_overcrowding,
-    "earlier_findings": _findings,
-    "earlier_measures": _measures,
-    "rni_persons": _rni,
-    "violating_employers": _violating_employers,
-    "employer_violations": _employer_violations,
+    "many_employers": _counted(
+        "distinct_employers",
+        ngettext_lazy(
+            "Residents work for %(count)s employer",
+            "Residents work for %(count)s different employers",
+            "number",
+        ),
+    ),
+    "temp_agencies": _counted(
+        "distinct_temp_agencies",
+        ngettext_lazy(
+            "Residents work through %(count)s temp agency",
+            "Residents work through %(count)s different temp agencies",
+            "number",
+        ),
+    ),
+    "non_residential": _counted(
+        "non_residential_persons",
+        ngettext_lazy(
+            "%(count)s person registered where the BAG has no residential use",
+            "%(count)s persons registered where the BAG has no residential use",
+            "number",
+        ),
+    ),
+    "signals": _counted(
+        "signals_12m",
+        ngettext_lazy("%(count)s melding in 12 months", "%(count)s meldingen in 12 months", "number"),
+    ),
+    "overcrowding_signals": _counted(
+        "signals_12m_overcrowding",
+        ngettext_lazy(
+            "%(count)s melding about overcrowding in 12 months",
+            "%(count)s meldingen about overcrowding in 12 months",
+            "number",
+        ),
+    ),
+    "earlier_findings": _counted(
+        "earlier_findings",
+        ngettext_lazy(
+            "%(count)s earlier visit found a violation",
+            "%(count)s earlier visits found a violation",
+            "number",
+        ),
+    ),
+    "earlier_measures": _counted(
+        "earlier_measures",
+        ngettext_lazy("%(count)s earlier measure", "%(count)s earlier measures", "number"),
+    ),
+    "rni_persons": _counted(
+        "rni_persons",
+        ngettext_lazy(
+            "%(count)s person registered here in the RNI (non-residents)",
+            "%(count)s persons registered here in the RNI (non-residents)",
+            "number",
+        ),
+    ),
+    "violating_employers": _counted(
+        "residents_of_violating_employers",
+        ngettext_lazy(
+            "%(count)s resident works for an employer with a proven violation in 24 months",
+            "%(count)s residents work for an employer with a proven violation in 24 months",
+            "number",
+        ),
+    ),
+    "employer_violations": _counted(
+        "violations_24m",
+        ngettext_lazy(
+            "%(count)s proven violation in 24 months", "%(count)s proven violations in 24 months", "number"
+        ),
+    ),
     "employer_crowded_housing": _crowded_housing,
-    "employer_signals": _worker_signals,
+    "employer_signals": _counted(
+        "signals_12m_at_worker_addresses",
+        ngettext_lazy(
+            "%(count)s melding in 12 months at its workers' addresses",
+            "%(count)s meldingen in 12 months at its workers' addresses",
+            "number",
+        ),
+    ),
 }
 
 
