@@ -173,7 +173,7 @@ def test_a_small_outcome_hides_its_share_of_the_target(
     )
     store(catalogue["covenant_members"], 2025, 3)
     [result] = selectors.programme_results(actor=actor_for("policy"), year=2025)
-    assert result.targets[0].outcome_shown == "<5"
+    assert result.targets[0].outcome_shown.text == "<5"
     assert result.targets[0].effectiveness is None
     assert result.efficiency is None
 
@@ -275,8 +275,8 @@ def test_the_report_suppresses_small_counts_and_lists_settled_commitments(
     )
     report = build_annual_report(actor=actor_for("council"), year=2025)
     row = next(r for r in report.figures if r.indicator.code == "covenant_members")
-    assert (row.shown, row.shown_previous) == ("<5", "12")
-    assert row.change is None
+    assert (row.shown.text, row.shown_previous.text) == ("<5", "12")
+    assert row.change.value is None
     html = render_report_html(report, for_pdf=True)
     assert "Het convenant voorziet in herziening." in html
     assert "&lt;5" in html

@@ -123,7 +123,7 @@ def export(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow(
-        ["indicator", "code", *[str(year) for year, _shown, _v in board.indicators[0].series]]
+        ["indicator", "code", *[str(year) for year, _shown in board.indicators[0].series]]
         if board.indicators
         else ["indicator", "code"]
     )
@@ -132,7 +132,7 @@ def export(request: HttpRequest, lang: str, code: str) -> HttpResponse:
             [
                 str(public_name(entry.indicator.code, entry.indicator.name)),
                 entry.indicator.code,
-                *[shown for _y, shown, _v in entry.series],
+                *[shown.text for _y, shown in entry.series],
             ]
         )
     return response

@@ -13,6 +13,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from ketenregie.core.suppression import Shown
+
 CHART_WIDTH = 440
 COLOURS = {"outcome": "#b8002e", "target": "#666666", "previous": "#e3a0ad", "neutral": "#335f8a"}
 # A font both vl-convert (which lays out the chart) and WeasyPrint (which draws it in the PDF) find on the
@@ -35,41 +39,45 @@ def _base(title: str, height: int = 150) -> dict[str, Any]:
     }
 
 
+def _note(spec: dict[str, Any], shown: Sequence[Shown]) -> None:
+    """Say under the title that a figure is left out, rather than draw it or a bar of zero."""
+    hidden = [item.text for item in shown if item.suppressed]
+    if hidden:
+        marker = next((text for text in hidden if text.startswith("<")), hidden[0])
+        spec["title"]["subtitle"] = _("%(marker)s: small numbers are not shown") % {"marker": marker}
+        spec["title"]["subtitleFontSize"] = 11
+
+
 def years_chart(
     *,
     title: str,
-    series: Sequence[tuple[str, Decimal | None]],
+    series: Sequence[tuple[str, Shown]],
     target: Sequence[tuple[str, Decimal | None]] = (),
     unit_label: str = "",
-    shown: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Bars per year, with the target per year as a tick where one is set.
 
-    ``shown`` is the text per bar; where it is a suppressed count ('<5') the bar is drawn at zero.
+    Only what may be shown reaches the chart: a suppressed year gets no bar, its text ('<5') stands on the
+    axis and the subtitle says that such figures are not shown.
     """
-    labels = list(shown) if shown is not None else [None] * len(series)
-    values = [
-        {
-            "year": year,
-            "value": 0.0 if (label or "").startswith("<") else float(value),
-            "label": label if label is not None else f"{value:,.0f}".replace(",", "."),
-        }
-        for (year, value), label in zip(series, labels, strict=True)
-        if value is not None
+    drawn = [
+        {"year": year, "value": item.chart_value, "label": item.text}
+        for year, item in series
+        if item.chart_value is not None
     ]
+    hidden = [{"year": year, "value": 0, "label": item.text} for year, item in series if item.suppressed]
     targets = [{"year": year, "value": float(value)} for year, value in target if value is not None]
     spec = _base(title)
+    _note(spec, [item for _year, item in series])
+    x = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
     spec["layer"] = [
         {
-            "data": {"values": values},
+            "data": {"values": drawn},
             "mark": {"type": "bar", "color": COLOURS["outcome"], "width": {"band": 0.6}},
-            "encoding": {
-                "x": {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
-                "y": {"field": "value", "type": "quantitative", "title": unit_label},
-            },
+            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": unit_label}},
         },
         {
-            "data": {"values": values},
+            "data": {"values": drawn + hidden},
             "mark": {"type": "text", "dy": -6, "fontSize": 11},
             "encoding": {
                 "x": {"field": "year", "type": "ordinal"},
@@ -92,30 +100,45 @@ def years_chart(
     return spec
 
 
-def bars_chart(
-    *, title: str, rows: Sequence[tuple[str, Decimal | None]], unit_label: str = ""
-) -> dict[str, Any]:
-    """Horizontal bars, e.g. neighbourhoods, largest first."""
-    values = [{"label": label, "value": float(value)} for label, value in rows if value is not None]
-    spec = _base(title, height=max(60, 22 * len(values)))
-    spec["data"] = {"values": values}
-    spec["mark"] = {"type": "bar", "color": COLOURS["neutral"]}
-    spec["encoding"] = {
-        "y": {"field": "label", "type": "nominal", "sort": "-x", "title": None},
-        "x": {"field": "value", "type": "quantitative", "title": unit_label},
-    }
+def bars_chart(*, title: str, rows: Sequence[tuple[str, Shown]], unit_label: str = "") -> dict[str, Any]:
+    """Horizontal bars, e.g. neighbourhoods, largest first; a suppressed row is named without a bar."""
+    values = [
+        {"label": label, "value": item.chart_value, "shown": item.text}
+        for label, item in rows
+        if item.chart_value is not None
+    ]
+    hidden = [{"label": label, "value": 0, "shown": item.text} for label, item in rows if item.suppressed]
+    spec = _base(title, height=max(60, 22 * (len(values) + len(hidden))))
+    _note(spec, [item for _label, item in rows])
+    y = {"field": "label", "type": "nominal", "sort": "-x", "title": None}
+    spec["layer"] = [
+        {
+            "data": {"values": values},
+            "mark": {"type": "bar", "color": COLOURS["neutral"]},
+            "encoding": {"y": y, "x": {"field": "value", "type": "quantitative", "title": unit_label}},
+        },
+        {
+            "data": {"values": hidden},
+            "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11},
+            "encoding": {
+                "y": {"field": "label", "type": "nominal", "title": None},
+                "x": {"field": "value", "type": "quantitative"},
+                "text": {"field": "shown", "type": "nominal"},
+            },
+        },
+    ]
     return spec
 
 
-def outcome_target_chart(
-    *, title: str, rows: Sequence[tuple[str, Decimal | None, Decimal | None]]
-) -> dict[str, Any]:
-    """Per indicator: outcome against target, as a percentage of the target (100% = target met)."""
-    values = []
-    for label, outcome, target in rows:
-        if outcome is not None and target:
-            values.append({"label": label, "share": round(float(outcome / target * 100), 1)})
+def outcome_target_chart(*, title: str, rows: Sequence[tuple[str, Shown]]) -> dict[str, Any]:
+    """Per indicator: outcome as a percentage of the target (100% = target met); hidden shares left out."""
+    values = [
+        {"label": label, "share": round(share.chart_value, 1)}
+        for label, share in rows
+        if share.chart_value is not None
+    ]
     spec = _base(title, height=max(60, 26 * len(values)))
+    _note(spec, [share for _label, share in rows])
     spec["layer"] = [
         {
             "data": {"values": values},

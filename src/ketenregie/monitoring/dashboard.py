@@ -13,8 +13,7 @@ from django.db.models import Avg, Count, QuerySet
 
 from ketenregie.core.kpi import Period
 from ketenregie.core.models import Municipality
-from ketenregie.core.selectors import norms_for
-from ketenregie.core.suppression import is_suppressed, suppressed
+from ketenregie.core.suppression import Shown, Suppression
 from ketenregie.monitoring.models import Indicator, IndicatorValue
 from ketenregie.places.models import Address, Neighbourhood
 
@@ -27,15 +26,18 @@ class MapPoint:
     x: float
     y: float
     radius: float
-    shown: str
-    small: bool
+    shown: Shown
+
+    @property
+    def small(self) -> bool:
+        return self.shown.suppressed
 
 
 @dataclass
 class DashboardIndicator:
     indicator: Indicator
-    series: list[tuple[int, str, Decimal | None]]
-    latest: str
+    series: list[tuple[int, Shown]]
+    latest: Shown
     map_points: list[MapPoint] = field(default_factory=list)
 
 
@@ -86,7 +88,7 @@ def _centroids(municipality: Municipality) -> dict[int, tuple[str, float, float]
     return cached
 
 
-def _map(indicator: Indicator, period: Period, threshold: int) -> list[MapPoint]:
+def _map(indicator: Indicator, period: Period, rule: Suppression) -> list[MapPoint]:
     values = dict(
         IndicatorValue.objects.filter(
             indicator=indicator, period_start=period.start, period_end=period.end, neighbourhood__isnull=False
@@ -101,26 +103,30 @@ def _map(indicator: Indicator, period: Period, threshold: int) -> list[MapPoint]
     lons = [c[2] for c in centroids.values()]
     width, height = MAP_SIZE
     span_lat, span_lon = (max(lats) - min(lats)) or 1, (max(lons) - min(lons)) or 1
-    largest = max(values.values()) or Decimal(1)
+    shown = {pk: rule.shown(values.get(pk, Decimal(0)), unit=indicator.unit) for pk in centroids}
+    # Circles are scaled to what may be shown: a suppressed count sets no scale and gets the smallest circle.
+    largest = max((item.value for item in shown.values() if item.value is not None), default=None) or Decimal(
+        1
+    )
     points = []
     for pk, (name, lat, lon) in sorted(centroids.items(), key=lambda item: item[1][0]):
-        value = values.get(pk, Decimal(0))
-        small = is_suppressed(value, unit=indicator.unit, threshold=threshold)
+        value = shown[pk].value
         points.append(
             MapPoint(
                 name=name,
                 x=round(30 + (lon - min(lons)) / span_lon * (width - 60), 1),
                 y=round(30 + (max(lats) - lat) / span_lat * (height - 60), 1),
-                radius=4.0 if small else round(4 + 18 * float((value / largest) ** Decimal("0.5")), 1),
-                shown=suppressed(value, unit=indicator.unit, threshold=threshold),
-                small=small,
+                radius=4.0
+                if value is None
+                else round(4 + 18 * float((value / largest) ** Decimal("0.5")), 1),
+                shown=shown[pk],
             )
         )
     return points
 
 
 def dashboard_for(municipality: Municipality, *, year: int, years_back: int = 4) -> Dashboard:
-    threshold = norms_for(municipality).suppression_threshold
+    rule = Suppression.public(municipality)
     years = list(range(year - years_back + 1, year + 1))
     entries = []
     for indicator in Indicator.objects.filter(municipality=municipality, is_public=True).order_by(
@@ -129,19 +135,16 @@ def dashboard_for(municipality: Municipality, *, year: int, years_back: int = 4)
         values = _yearly_values(indicator, years)
         if not values:
             continue
-        series = [
-            (y, suppressed(values.get(y), unit=indicator.unit, threshold=threshold), values.get(y))
-            for y in years
-        ]
+        series = [(y, rule.shown(values.get(y), unit=indicator.unit)) for y in years]
         entries.append(
             DashboardIndicator(
                 indicator=indicator,
                 series=series,
                 latest=series[-1][1],
-                map_points=_map(indicator, Period.year(year), threshold),
+                map_points=_map(indicator, Period.year(year), rule),
             )
         )
-    return Dashboard(municipality=municipality, year=year, threshold=threshold, indicators=entries)
+    return Dashboard(municipality=municipality, year=year, threshold=rule.threshold, indicators=entries)
 
 
 @dataclass
@@ -149,7 +152,7 @@ class RegionalRow:
     code: str
     name: str
     unit: str
-    total: str
+    total: Shown | None
     municipalities: list[str]
 
 
@@ -177,17 +180,17 @@ def regional_for(
         .select_related("indicator__municipality")
         .order_by("indicator__order", "indicator__code")
     )
-    threshold = norms_for(municipality).suppression_threshold
+    rule = Suppression.public(municipality)
     for value in shared:
         code = value.indicator.code
         row = rows.setdefault(
             code,
             RegionalRow(
-                code=code, name=value.indicator.name, unit=value.indicator.unit, total="", municipalities=[]
+                code=code, name=value.indicator.name, unit=value.indicator.unit, total=None, municipalities=[]
             ),
         )
         row.municipalities.append(value.indicator.municipality.name)
         totals[code] = totals.get(code, Decimal(0)) + value.value
     for code, row in rows.items():
-        row.total = suppressed(totals[code], unit=row.unit, threshold=threshold)
+        row.total = rule.shown(totals[code], unit=row.unit)
     return region or municipality.name, list(rows.values())

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.permissions import Capability
+from ketenregie.core.suppression import Shown, Suppression
 from ketenregie.monitoring.models import (
     BenchmarkFigure,
     MigrationFigure,
@@ -20,6 +21,14 @@ from ketenregie.monitoring.models import (
     ReceptionLocation,
 )
 
+# What each measure counts, for suppression: people are counted in persons, reception places are not
+# people, and shares are percentages of counts this application does not hold (the COA's own figures).
+MEASURE_UNITS = {
+    MigrationMeasure.UKRAINE_PLACES: "places",
+    MigrationMeasure.INTEGRATION_ON_ASSISTANCE: "percentage",
+    MigrationMeasure.ASYLUM_SEEKERS_IN_WORK: "percentage",
+}
+
 
 @dataclass
 class FigureGroup:
@@ -27,10 +36,19 @@ class FigureGroup:
     measure: str
     label: str
     figures: list[MigrationFigure]
+    rule: Suppression
 
     @property
-    def realised_series(self) -> list[tuple[str, Decimal | None]]:
-        return [(_period_label(f), f.realised) for f in self.figures]
+    def unit(self) -> str:
+        return MEASURE_UNITS.get(MigrationMeasure(self.measure), "persons")
+
+    @property
+    def rows(self) -> list[tuple[MigrationFigure, Shown]]:
+        return [(f, self.rule.shown(f.realised, unit=self.unit)) for f in self.figures]
+
+    @property
+    def realised_series(self) -> list[tuple[str, Shown]]:
+        return [(_period_label(f), shown) for f, shown in self.rows]
 
     @property
     def target_series(self) -> list[tuple[str, Decimal | None]]:
@@ -42,10 +60,12 @@ class FigureGroup:
 
     @property
     def share_of_target(self) -> Decimal | None:
-        latest = self.latest
+        """The latest period's realised figure against its target; hidden when that figure is suppressed."""
+        latest, shown = self.rows[-1]
         if not latest.target:
             return None
-        return (latest.realised / latest.target * 100).quantize(Decimal("1"))
+        share = (latest.realised / latest.target * 100).quantize(Decimal("1"))
+        return self.rule.derived(share, unit="percentage", inputs=[shown]).value
 
 
 @dataclass
@@ -82,6 +102,7 @@ def _period_label(figure: MigrationFigure) -> str:
 
 def migration_monitor(*, actor: Actor) -> MigrationMonitor:
     actor.require(Capability.VIEW_MONITORING)
+    rule = Suppression.public(actor.municipality)
     grouped: dict[tuple[str, str], list[MigrationFigure]] = defaultdict(list)
     for figure in MigrationFigure.objects.filter(municipality=actor.municipality).order_by("period_start"):
         grouped[(figure.motive, figure.measure)].append(figure)
@@ -89,7 +110,11 @@ def migration_monitor(*, actor: Actor) -> MigrationMonitor:
     motives = dict(MigrationMotive.choices)
     groups = [
         FigureGroup(
-            motive=motive, measure=measure, label=f"{motives[motive]}: {labels[measure]}", figures=figures
+            motive=motive,
+            measure=measure,
+            label=f"{motives[motive]}: {labels[measure]}",
+            figures=figures,
+            rule=rule,
         )
         for (motive, measure), figures in sorted(grouped.items())
     ]

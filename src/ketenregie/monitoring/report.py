@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,8 +18,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.kpi import Period
 from ketenregie.core.models import Municipality
 from ketenregie.core.permissions import Capability
-from ketenregie.core.selectors import norms_for
-from ketenregie.core.suppression import suppressed
+from ketenregie.core.suppression import MISSING, Shown, Suppression
 from ketenregie.monitoring import charts, selectors
 from ketenregie.monitoring.models import Commitment, Indicator
 from ketenregie.places.models import Neighbourhood
@@ -31,32 +31,25 @@ NEIGHBOURHOOD_INDICATORS = ("labour_migrants_living", "addresses_over_norm", "si
 @dataclass
 class FigureRow:
     indicator: Indicator
-    value: Decimal | None
-    previous: Decimal | None
-    shown: str
-    shown_previous: str
-
-    @property
-    def change(self) -> Decimal | None:
-        """Change against the previous year; hidden when a count is suppressed (it would give it away)."""
-        if self.value is None or not self.previous or "<" in self.shown + self.shown_previous:
-            return None
-        return ((self.value - self.previous) / self.previous * 100).quantize(Decimal("1"))
+    shown: Shown
+    shown_previous: Shown
+    change: Shown
 
 
 @dataclass
 class LineSection:
     result: selectors.LineResult
     chart: str
-    chart_rows: Sequence[tuple[str, Decimal | None, Decimal | None]]
+    chart_rows: Sequence[tuple[str, Shown]]
 
 
 @dataclass
 class NeighbourhoodTable:
     indicator: Indicator
-    rows: Sequence[tuple[str, Decimal, bool]]
-    rest_average: Decimal | None
+    rows: Sequence[tuple[str, Shown]]
+    rest_average: Shown | None
     chart: str
+    spec: dict[str, Any]
 
 
 @dataclass
@@ -65,63 +58,64 @@ class AnnualReport:
     year: int
     generated_at: dt.datetime
     figures: list[FigureRow]
-    trend_charts: list[tuple[Indicator, str, list[tuple[str, str]]]]
+    trend_charts: list[tuple[Indicator, str, list[tuple[str, Shown]]]]
     lines: list[LineSection]
     neighbourhoods: list[NeighbourhoodTable]
     settled: list[Commitment]
     open_commitments: list[Commitment]
     threshold: int
+    specs: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
 def build_annual_report(*, actor: Actor, year: int) -> AnnualReport:
+    """The report for the council: every figure, chart and derived share goes through one ``Suppression``."""
     actor.require(Capability.VIEW_MONITORING)
-    threshold = norms_for(actor.municipality).suppression_threshold
+    rule = Suppression.public(actor.municipality)
     period, previous = Period.year(year), Period.year(year - 1)
     catalogue = list(selectors.indicators(actor=actor))
+    specs: list[dict[str, Any]] = []
     figures = []
     for indicator in catalogue:
         value, before = selectors.value_of(indicator, period), selectors.value_of(indicator, previous)
+        shown, shown_before = rule.shown(value, unit=indicator.unit), rule.shown(before, unit=indicator.unit)
+        change = None
+        if value is not None and before:
+            change = ((value - before) / before * 100).quantize(Decimal("1"))
         figures.append(
             FigureRow(
                 indicator,
-                value,
-                before,
-                suppressed(value, unit=indicator.unit, threshold=threshold),
-                suppressed(before, unit=indicator.unit, threshold=threshold),
+                shown,
+                shown_before,
+                rule.derived(change, unit="change", inputs=[shown, shown_before]),
             )
         )
     years = [str(y) for y in range(year - YEARS_SHOWN + 1, year + 1)]
     trend_charts = []
     for indicator in catalogue:
-        series = [(y, selectors.value_of(indicator, Period.year(int(y)))) for y in years]
-        if any(value is not None for _y, value in series):
-            shown = [suppressed(value, unit=indicator.unit, threshold=threshold) for _y, value in series]
+        series = [
+            (y, rule.shown(selectors.value_of(indicator, Period.year(int(y))), unit=indicator.unit))
+            for y in years
+        ]
+        if any(item.text != MISSING for _y, item in series):
             spec = charts.years_chart(
                 title=indicator.name,
                 series=series,
-                shown=shown,
                 target=_targets_for(indicator, years),
                 unit_label=indicator.get_unit_display(),
             )
-            trend_charts.append(
-                (
-                    indicator,
-                    charts.to_data_uri(spec),
-                    [(y, text) for (y, _v), text in zip(series, shown, strict=True)],
-                )
-            )
+            specs.append(spec)
+            trend_charts.append((indicator, charts.to_data_uri(spec), series))
     lines = []
     for result in selectors.programme_results(actor=actor, year=year):
-        rows = [
-            (row.target.indicator.name, row.outcome, row.target.target)
-            for row in result.targets
-            if not row.is_small
-        ]
+        rows = [(row.target.indicator.name, row.share_of_target) for row in result.targets]
         spec = charts.outcome_target_chart(
             title=_("Outcome against target, %(year)s") % {"year": year}, rows=rows
         )
+        specs.append(spec)
         lines.append(LineSection(result=result, chart=charts.to_data_uri(spec), chart_rows=rows))
+    neighbourhoods = _neighbourhood_tables(actor, catalogue, period, rule)
+    specs.extend(table.spec for table in neighbourhoods)
     return AnnualReport(
         municipality=actor.municipality,
         year=year,
@@ -129,10 +123,11 @@ def build_annual_report(*, actor: Actor, year: int) -> AnnualReport:
         figures=figures,
         trend_charts=trend_charts,
         lines=lines,
-        neighbourhoods=_neighbourhood_tables(actor, catalogue, period, threshold),
+        neighbourhoods=neighbourhoods,
         settled=list(selectors.commitments_settled_in(actor=actor, year=year)),
         open_commitments=list(selectors.commitments(actor=actor).exclude(status__in=["settled", "proposed"])),
-        threshold=threshold,
+        threshold=rule.threshold,
+        specs=specs,
     )
 
 
@@ -142,7 +137,7 @@ def _targets_for(indicator: Indicator, years: list[str]) -> list[tuple[str, Deci
 
 
 def _neighbourhood_tables(
-    actor: Actor, catalogue: list[Indicator], period: Period, threshold: int
+    actor: Actor, catalogue: list[Indicator], period: Period, rule: Suppression
 ) -> list[NeighbourhoodTable]:
     priority = list(
         Neighbourhood.objects.filter(municipality=actor.municipality, is_priority=True).order_by("name")
@@ -159,11 +154,14 @@ def _neighbourhood_tables(
         if not values:
             continue
         rest = [v for pk, v in values.items() if pk not in {n.pk for n in priority}]
-        rest_average = (sum(rest, Decimal(0)) / len(rest)).quantize(Decimal("0.1")) if rest else None
-        rows = [
-            (n.name, values.get(n.pk, Decimal(0)), values.get(n.pk, Decimal(0)) < threshold) for n in priority
-        ]
-        chart_rows = [(name, value) for name, value, _small in rows]
+        rest_average = None
+        if rest:
+            # The average gives away the sum of the other neighbourhoods, so it follows that sum.
+            total = rule.shown(sum(rest, Decimal(0)), unit=indicator.unit)
+            average = (sum(rest, Decimal(0)) / len(rest)).quantize(Decimal("0.1"))
+            rest_average = rule.derived(average, unit="average", inputs=[total])
+        rows = [(n.name, rule.shown(values.get(n.pk, Decimal(0)), unit=indicator.unit)) for n in priority]
+        chart_rows = list(rows)
         if rest_average is not None:
             chart_rows.append((_("average other neighbourhoods"), rest_average))
         spec = charts.bars_chart(
@@ -171,7 +169,11 @@ def _neighbourhood_tables(
         )
         tables.append(
             NeighbourhoodTable(
-                indicator=indicator, rows=rows, rest_average=rest_average, chart=charts.to_data_uri(spec)
+                indicator=indicator,
+                rows=rows,
+                rest_average=rest_average,
+                chart=charts.to_data_uri(spec),
+                spec=spec,
             )
         )
     return tables

@@ -17,8 +17,7 @@ from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.kpi import Period
 from ketenregie.core.permissions import Capability
-from ketenregie.core.selectors import norms_for
-from ketenregie.core.suppression import suppressed
+from ketenregie.core.suppression import Shown, Suppression
 from ketenregie.monitoring.indicators import computed_for
 from ketenregie.monitoring.indicators.registry import ComputedIndicator
 from ketenregie.monitoring.models import (
@@ -85,7 +84,18 @@ class Trace:
     value: Decimal | None
     computed_at: dt.datetime | None
     definition: ComputedIndicator | None
+    rule: Suppression
     manual_values: list[ManualValue] = field(default_factory=list)
+
+    @property
+    def shown(self) -> Shown:
+        return self.rule.shown(self.value, unit=self.indicator.unit)
+
+    @property
+    def manual_shown(self) -> list[tuple[ManualValue, Shown]]:
+        return [
+            (entry, self.rule.shown(entry.value, unit=self.indicator.unit)) for entry in self.manual_values
+        ]
 
     @property
     def can_list_records(self) -> bool:
@@ -103,6 +113,7 @@ def indicator_trace(*, actor: Actor, code: str, period: Period) -> Trace:
         value=value_of(indicator, period),
         computed_at=stored.computed_at if stored else None,
         definition=computed_for().get(code),
+        rule=Suppression.public(actor.municipality),
         manual_values=list(
             ManualValue.objects.filter(
                 indicator=indicator, period_start__gte=period.start, period_end__lte=period.end
@@ -128,29 +139,40 @@ class TargetRow:
     target: LineTarget
     outcome: Decimal | None
     previous: Decimal | None
-    threshold: int = 5
+    rule: Suppression
 
     @property
-    def outcome_shown(self) -> str:
-        return suppressed(self.outcome, unit=self.target.indicator.unit, threshold=self.threshold)
+    def outcome_shown(self) -> Shown:
+        return self.rule.shown(self.outcome, unit=self.target.indicator.unit)
 
     @property
-    def previous_shown(self) -> str:
-        return suppressed(self.previous, unit=self.target.indicator.unit, threshold=self.threshold)
+    def previous_shown(self) -> Shown:
+        return self.rule.shown(self.previous, unit=self.target.indicator.unit)
 
     @property
     def is_small(self) -> bool:
-        """A suppressed count: its share of the target would give the count away, so that is hidden too."""
-        return self.outcome_shown.startswith("<")
+        return self.outcome_shown.suppressed
+
+    @property
+    def share_of_target(self) -> Shown:
+        """Outcome as a percentage of the target; hidden with a suppressed outcome (it would give it away)."""
+        share = None
+        if self.outcome is not None and self.target.target:
+            share = self.outcome / self.target.target * 100
+        return self.rule.derived(share, unit="percentage", inputs=[self.outcome_shown])
 
     @property
     def effectiveness(self) -> Decimal | None:
         """Outcome against target, as a percentage (for lower-is-better the ratio is inverted)."""
-        if self.outcome is None or not self.target.target or self.is_small:
+        if self.outcome is None or not self.target.target:
             return None
         if self.target.indicator.direction == "lower" and self.outcome:
-            return (self.target.target / self.outcome * 100).quantize(Decimal("1"))
-        return (self.outcome / self.target.target * 100).quantize(Decimal("1"))
+            ratio = self.target.target / self.outcome * 100
+        else:
+            ratio = self.outcome / self.target.target * 100
+        return self.rule.derived(
+            ratio.quantize(Decimal("1")), unit="percentage", inputs=[self.outcome_shown]
+        ).value
 
 
 @dataclass
@@ -162,11 +184,12 @@ class LineResult:
 
     @property
     def efficiency(self) -> Decimal | None:
-        """Spending per unit of the line's output indicator (euro per outcome)."""
+        """Spending per unit of the line's output indicator (euro per outcome); hidden with a small count."""
         output = next((row for row in self.targets if row.target.counts_for_efficiency), None)
-        if output is None or not output.outcome or self.budget is None or output.is_small:
+        if output is None or not output.outcome or self.budget is None:
             return None
-        return (self.budget.spent / output.outcome).quantize(Decimal("0.01"))
+        cost = (self.budget.spent / output.outcome).quantize(Decimal("0.01"))
+        return output.rule.derived(cost, unit="euro", inputs=[output.outcome_shown]).value
 
     @property
     def spending_share(self) -> Decimal | None:
@@ -178,7 +201,7 @@ class LineResult:
 def programme_results(*, actor: Actor, year: int) -> list[LineResult]:
     actor.require(Capability.VIEW_MONITORING)
     period, previous = Period.year(year), Period.year(year - 1)
-    threshold = norms_for(actor.municipality).suppression_threshold
+    rule = Suppression.public(actor.municipality)
     results = []
     lines = ProgrammeLine.objects.filter(municipality=actor.municipality).prefetch_related(
         "targets__indicator"
@@ -189,7 +212,7 @@ def programme_results(*, actor: Actor, year: int) -> list[LineResult]:
                 target=target,
                 outcome=value_of(target.indicator, period),
                 previous=value_of(target.indicator, previous),
-                threshold=threshold,
+                rule=rule,
             )
             for target in line.targets.all()
             if target.year == year

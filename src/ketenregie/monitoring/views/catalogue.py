@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 from ketenregie.core.actor import Actor
 from ketenregie.core.kpi import Period
 from ketenregie.core.permissions import Capability
-from ketenregie.core.selectors import norms_for
-from ketenregie.core.suppression import suppressed
+from ketenregie.core.suppression import Suppression
 from ketenregie.monitoring import selectors, services
 from ketenregie.monitoring.forms import ManualValueForm
 from ketenregie.monitoring.models import IndicatorSource
@@ -25,7 +24,7 @@ from ketenregie.web.decorators import staff_view
 @staff_view(Capability.VIEW_MONITORING)
 def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     year = requested_year(request)
-    threshold = norms_for(actor.municipality).suppression_threshold
+    rule = Suppression.public(actor.municipality)
     rows = []
     for indicator in selectors.indicators(actor=actor):
         value = selectors.value_of(indicator, Period.year(year))
@@ -33,8 +32,8 @@ def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
         rows.append(
             (
                 indicator,
-                suppressed(value, unit=indicator.unit, threshold=threshold),
-                suppressed(previous, unit=indicator.unit, threshold=threshold),
+                rule.shown(value, unit=indicator.unit),
+                rule.shown(previous, unit=indicator.unit),
             )
         )
     return render(

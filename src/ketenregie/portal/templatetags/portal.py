@@ -8,6 +8,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from ketenregie.core.suppression import Suppression
 from ketenregie.portal.languages import ENDONYMS, PORTAL_LANGUAGES
 from ketenregie.portal.markdown import render_markdown
 
@@ -45,8 +46,6 @@ def markdown(text: str) -> SafeString:
 
 
 @register.filter
-def suppress(count: int | None, threshold: int = 5) -> str:
-    """Counts below the threshold are shown as '<N' in anything public."""
-    if count is None:
-        return "–"
-    return f"<{threshold}" if 0 < count < threshold else str(count)
+def suppress(count: int | None, threshold: int) -> str:
+    """A count as the public may see it, under the one suppression rule (threshold from the norms)."""
+    return Suppression(threshold=threshold).shown(count, unit="persons").text
