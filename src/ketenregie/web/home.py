@@ -30,6 +30,7 @@ class KeyFigures:
     housing_capacity: Shown
     housing_without_valid_quality_mark: Shown
     labour_migrants_by_nationality: list[tuple[str, Shown]]
+    suppressed_below: int | None
 
 
 def key_figures_for(*, actor: Actor) -> KeyFigures | None:
@@ -56,4 +57,5 @@ def key_figures_for(*, actor: Actor) -> KeyFigures | None:
         labour_migrants_by_nationality=[
             (code, rule.shown(count, unit="persons")) for code, count in people.labour_migrants_by_nationality
         ],
+        suppressed_below=None if rule.exact else rule.threshold,
     )
