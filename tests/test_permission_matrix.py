@@ -86,6 +86,7 @@ PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
     ("audit export", lambda w: reverse("core:audit_list") + "?export=csv", (C.VIEW_AUDIT_TRAIL,)),
     ("import", lambda w: reverse("web:import"), (C.IMPORT_REGISTERS,)),
     ("administration", lambda w: reverse("admin:index"), (C.ADMINISTER,)),
+    ("roles granted and failed logins", lambda w: reverse("core:access_review"), (C.VIEW_AUDIT_TRAIL,)),
     ("administration: users", lambda w: reverse("admin:core_user_changelist"), (C.ADMINISTER,)),
     ("monitoring", lambda w: reverse("monitoring:overview"), (C.VIEW_MONITORING,)),
     (

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.cases.models import CaseKind, DataCategory, DataSharingAgreement
 from ketenregie.core.admin import TenantAdmin, site
-from ketenregie.core.models import Organisation
 
 
 class AgreementForm(forms.ModelForm):
@@ -47,8 +43,3 @@ class DataSharingAgreementAdmin(TenantAdmin):
     list_display = ["name", "reference", "valid_from", "valid_until"]
     search_fields = ["name", "reference"]
     filter_horizontal = ["parties"]
-
-    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "parties":
-            kwargs["queryset"] = Organisation.objects.filter(municipality=self._actor(request).municipality)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)

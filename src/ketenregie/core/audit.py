@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import AuditAction, AuditEvent
+from ketenregie.core.models import AuditAction, AuditEvent, Membership
 
 
 def object_type_of(model: type[models.Model] | models.Model) -> str:
@@ -42,6 +42,15 @@ def _event(
         detail=dict(detail or {}),
         request_id=actor.request_id,
     )
+
+
+def typed_username(typed: str) -> str:
+    """What the trail keeps of a name that is no account of ours: its first three characters.
+
+    Such a name is often a password typed in the wrong field, or someone else's mistyped name; three
+    characters still show a pattern (one name tried over and over, or many names) without revealing it.
+    """
+    return f"{typed[:3]}…" if typed else ""
 
 
 def record_views(
@@ -93,6 +102,22 @@ def record_change(
     detail = {"fields": sorted(changed_fields)} if changed_fields else None
     _event(
         actor, action=action, object_type=object_type_of(instance), object_id=str(instance.pk), detail=detail
+    ).save()
+
+
+def record_membership_change(
+    actor: Actor, *, membership: Membership, action: str, changed_fields: Sequence[str] = ()
+) -> None:
+    """A grant or change of a role. Besides the field names it keeps the role and whether the membership
+    is active afterwards: they are the authorisation itself, not personal data, and the privacy officer
+    reviews grants of roles that reach personal data from them even after the role was changed again."""
+    detail = {"fields": sorted(changed_fields), "role": membership.role, "is_active": membership.is_active}
+    _event(
+        actor,
+        action=action,
+        object_type=object_type_of(membership),
+        object_id=str(membership.pk),
+        detail=detail,
     ).save()
 
 

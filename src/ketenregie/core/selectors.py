@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import AuditEvent, Municipality, Norms
-from ketenregie.core.permissions import Capability
+from ketenregie.core.models import AuditAction, AuditEvent, Membership, Municipality, Norms, Role
+from ketenregie.core.permissions import Capability, roles_with
 
 
 def norms_for(municipality: Municipality) -> Norms:
@@ -63,3 +64,87 @@ def audit_export(*, actor: Actor, filters: AuditFilter, file_format: str) -> Que
         actor, model=AuditEvent, count=events.count(), file_format=file_format, filters=filters.__dict__
     )
     return events
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    """A membership created or changed so that it gives a role that reaches personal data."""
+
+    occurred_at: dt.datetime
+    granted_by: str
+    granted_by_organisation: str
+    user: str
+    organisation: str
+    role: str
+    is_new: bool
+    fields: tuple[str, ...]
+
+
+def personal_data_grants(*, actor: Actor, days: int = 90, limit: int = 200) -> list[RoleGrant]:
+    """Recent grants of roles that may read personal data, for the privacy officer to review.
+
+    Read from the trail, not from the memberships: a role given and taken back the next day was still
+    given. The roles come from the capability table, so a new role that reads personal data shows up.
+    """
+    actor.require(Capability.VIEW_AUDIT_TRAIL)
+    events = list(
+        AuditEvent.objects.filter(
+            municipality=actor.municipality,
+            object_type="core.membership",
+            action__in=[AuditAction.CREATE, AuditAction.UPDATE],
+            occurred_at__gte=timezone.now() - dt.timedelta(days=days),
+            detail__role__in=sorted(roles_with(Capability.VIEW_PERSONAL_DATA)),
+            detail__is_active=True,
+        ).order_by("-occurred_at", "-id")[:limit]
+    )
+    memberships = Membership.objects.select_related("user", "organisation").in_bulk(
+        [int(event.object_id) for event in events if event.object_id.isdigit()]
+    )
+    grants = []
+    for event in events:
+        membership = memberships.get(int(event.object_id)) if event.object_id.isdigit() else None
+        grants.append(
+            RoleGrant(
+                occurred_at=event.occurred_at,
+                granted_by=event.username,
+                granted_by_organisation=event.organisation_name,
+                user=membership.user.get_username() if membership else "",
+                organisation=membership.organisation.name if membership else "",
+                role=str(Role(event.detail["role"]).label),
+                is_new=event.action == AuditAction.CREATE,
+                fields=tuple(event.detail.get("fields", ())),
+            )
+        )
+    return grants
+
+
+@dataclass(frozen=True)
+class FailedLogin:
+    occurred_at: dt.datetime
+    username: str
+    known: bool
+
+
+def failed_logins(*, actor: Actor, days: int = 30, limit: int = 200) -> list[FailedLogin]:
+    """Failed logins of this municipality's accounts, and of names that are no account at all.
+
+    The login page is shared, so a name that is no account belongs to no municipality: every privacy
+    officer sees those, shortened (audit.typed_username) because they may be passwords typed in the
+    wrong field. Events written before names were shortened are shortened here.
+    """
+    from ketenregie.core.audit import typed_username
+
+    actor.require(Capability.VIEW_AUDIT_TRAIL)
+    events = AuditEvent.objects.filter(
+        Q(municipality=actor.municipality) | Q(municipality__isnull=True, object_id=""),
+        action=AuditAction.LOGIN_FAILED,
+        occurred_at__gte=timezone.now() - dt.timedelta(days=days),
+    ).order_by("-occurred_at", "-id")[:limit]
+    return [
+        FailedLogin(
+            occurred_at=event.occurred_at,
+            username=event.username if event.object_id else typed_username(event.username[:3]),
+            known=bool(event.object_id),
+        )
+        for event in events
+    ]

@@ -7,13 +7,20 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from ketenregie.core.audit import typed_username
 from ketenregie.core.models import AuditAction, AuditEvent, User
 
 
 def _record(action: str, *, user: User | None, username: str) -> None:
     membership = user.memberships.select_related("organisation").first() if user is not None else None
+    # An account without a membership yet still belongs to the municipality that created it.
+    municipality_id: int | None
+    if membership is not None:
+        municipality_id = membership.organisation.municipality_id
+    else:
+        municipality_id = user.municipality_id if user is not None else None
     AuditEvent(
-        municipality_id=membership.organisation.municipality_id if membership else None,
+        municipality_id=municipality_id,
         user=user,
         username=username[:150],
         organisation=membership.organisation if membership else None,
@@ -38,4 +45,10 @@ def _logged_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -> 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))
-    _record(AuditAction.LOGIN_FAILED, user=User.objects.filter(username=username).first(), username=username)
+    user = User.objects.filter(username=username).first()
+    # Never the password, and of a name that is no account only its start (see audit.typed_username).
+    _record(
+        AuditAction.LOGIN_FAILED,
+        user=user,
+        username=username if user is not None else typed_username(username),
+    )

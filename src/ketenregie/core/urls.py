@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.audit_list, name="audit_list"),
+    path("toegang/", views.access_review, name="access_review"),
 ]

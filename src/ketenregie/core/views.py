@@ -27,6 +27,8 @@ AUDIT_COLUMNS = [
     Column(_("detail"), lambda e: e.detail),
 ]
 FILTER_SCOPE = "audit"
+GRANT_DAYS = 90
+FAILED_LOGIN_DAYS = 30
 
 
 @staff_view(Capability.VIEW_AUDIT_TRAIL)
@@ -47,3 +49,18 @@ def audit_list(request: HttpRequest, actor: Actor) -> HttpResponseBase:
     events = selectors.audit_events(actor=actor, filters=form.to_filter())
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"form": form, "page": page})
+
+
+@staff_view(Capability.VIEW_AUDIT_TRAIL)
+def access_review(request: HttpRequest, actor: Actor) -> HttpResponseBase:
+    """Who was given a role that reads personal data, and who failed to log in."""
+    return render(
+        request,
+        "core/access_review.html",
+        {
+            "grants": selectors.personal_data_grants(actor=actor, days=GRANT_DAYS),
+            "grant_days": GRANT_DAYS,
+            "failed_logins": selectors.failed_logins(actor=actor, days=FAILED_LOGIN_DAYS),
+            "failed_login_days": FAILED_LOGIN_DAYS,
+        },
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from ketenregie.core.admin import TenantAdmin, site
+from ketenregie.core.admin import TenantAdmin, TenantInline, site
 from ketenregie.monitoring.models import (
     Indicator,
     LineBudget,
@@ -45,25 +45,13 @@ class IndicatorAdmin(TenantAdmin):
         return False
 
 
-class LineTargetInline(admin.TabularInline):
+class LineTargetInline(TenantInline):
     model = LineTarget
     extra = 1
     exclude = ["municipality"]
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "indicator":
-            from ketenregie.core.middleware import get_actor
 
-            actor = get_actor(request)
-            kwargs["queryset"] = (
-                Indicator.objects.filter(municipality=actor.municipality)
-                if actor
-                else (Indicator.objects.none())
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class LineBudgetInline(admin.TabularInline):
+class LineBudgetInline(TenantInline):
     model = LineBudget
     extra = 1
     exclude = ["municipality", "version"]

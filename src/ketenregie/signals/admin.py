@@ -21,10 +21,8 @@ class SignalCategoryAdmin(TenantAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "parent":
-            actor = self._actor(request)
-            kwargs["queryset"] = SignalCategory.objects.filter(
-                municipality=actor.municipality, parent__isnull=True
-            )
+            # Two levels only; TenantAdmin narrows this to the municipality.
+            kwargs["queryset"] = SignalCategory.objects.filter(parent__isnull=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:

@@ -64,6 +64,17 @@ class Organisation(models.Model):
 
 
 class User(AbstractUser):
+    # Roles come from memberships, but an account needs an owner before its first membership: the
+    # municipality whose administrators created it and may reset its password or switch it off.
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("The municipality whose functional administrators manage this account."),
+    )
     is_demo_account = models.BooleanField(
         _("demo account"),
         default=False,
