@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ketenregie.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ketenregie.core.middleware.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,10 +155,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # The same client address as the rate limits (axes would otherwise use django-ipware when installed).
 AXES_CLIENT_IP_CALLABLE = "ketenregie.core.network.client_address"
+# problem+json for the API's token endpoint, the locked-out page for the login form.
+AXES_LOCKOUT_CALLABLE = "ketenregie.web.views.locked_out"
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -246,7 +250,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ketenregie.api.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["ketenregie.api.parsers.JSONBodyParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "ketenregie.api.throttling.AnonRateThrottle",
         "ketenregie.api.throttling.UserRateThrottle",

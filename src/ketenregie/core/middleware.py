@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
@@ -45,3 +46,25 @@ class StaffLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NulCharacterInRequest(BadRequest):
+    """A NUL character in the path or a query parameter: PostgreSQL refuses it in text."""
+
+
+class RejectNulCharactersMiddleware:
+    """Refuses a request with a NUL character in its path or query string, before any view sees it.
+
+    Form fields refuse NUL themselves (Django's CharField has a validator for it), but query parameters
+    reach filters and searches directly, and PostgreSQL answers a NUL in text with an error: a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise NulCharacterInRequest("NUL character in the path or a query parameter")
+        return self.get_response(request)
