@@ -148,7 +148,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             headers=headers,
         )
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-    code = getattr(detail, "code", None) or getattr(exc, "default_code", "")
+    code = str(getattr(detail, "code", None) or getattr(exc, "default_code", ""))
     return problem_response(
         status_code=response.status_code,
         detail=str(detail),
