@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ketenregie.core.middleware.NoStoreMiddleware",
+    "ketenregie.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ketenregie.core.middleware.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,8 +156,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The same client address as the rate limits (axes would otherwise use django-ipware when installed).
+AXES_CLIENT_IP_CALLABLE = "ketenregie.core.network.client_address"
+# problem+json for the API's token endpoint, the locked-out page for the login form.
+AXES_LOCKOUT_CALLABLE = "ketenregie.web.views.locked_out"
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -168,6 +175,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", IS_PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if IS_PRODUCTION else 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# How many proxies we run in front of the application, each appending to X-Forwarded-For. Every rate
+# limit and the login lockout count the client by core.network.client_address, which believes only
+# the entries these proxies appended; 0 ignores the header (a client can write anything in it).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {
@@ -240,10 +251,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ketenregie.api.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["ketenregie.api.parsers.JSONBodyParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "ketenregie.api.throttling.AnonRateThrottle",
+        "ketenregie.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "60/minute"),
@@ -253,6 +264,8 @@ REST_FRAMEWORK = {
         "signal_submit": env_str("API_SIGNAL_RATE", "10/hour"),
     },
     "UNAUTHENTICATED_USER": None,
+    # The throttles count core.network.client_address; this keeps any plain DRF throttle in step.
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ketenregie API",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("ketenregie.portal.urls")),
 ]
 
+handler400 = "ketenregie.web.views.bad_request"
 handler403 = "ketenregie.web.views.permission_denied"
 handler404 = "ketenregie.portal.views.not_found"
 handler500 = "ketenregie.web.views.server_error"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.request import Request
 
 from ketenregie.core.actor import Actor, actor_for_user
@@ -50,3 +50,23 @@ def query_bool(params: Any, name: str) -> bool | None:
     if value.lower() in {"false", "0"}:
         return False
     raise exceptions.ValidationError({name: [f"'{value}' is geen boolean; gebruik true of false."]})
+
+
+# The database's ids are bigints; a larger number can name nothing, and must not reach a query.
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """An id in a request body: a positive whole number within the database's bigint range."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "invalid": "Geef een id: een positief geheel getal.",
+            "min_value": "Een id is een positief geheel getal.",
+            "max_value": "Geen bestaand id: het getal is te groot.",
+            "max_string_length": "Geen bestaand id: het getal is te groot.",
+        }

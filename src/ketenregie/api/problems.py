@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -27,6 +27,7 @@ _TITLES = {
     405: "Gebruikte operatie is niet toegestaan.",
     406: "Gevraagde contenttype wordt niet ondersteund.",
     409: "Conflict: de resource is gewijzigd door een ander.",
+    413: "De body is te groot.",
     415: "Mediatype wordt niet ondersteund.",
     429: "Te veel verzoeken.",
     500: "Interne serverfout.",
@@ -65,15 +66,9 @@ def _invalid_params(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     return params
 
 
-def problem_response(
-    *,
-    status_code: int,
-    detail: str = "",
-    code: str = "",
-    instance: str = "",
-    invalid_params: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
+def _problem_body(
+    *, status_code: int, detail: str, code: str, instance: str, invalid_params: list[dict[str, str]] | None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": f"https://datatracker.ietf.org/doc/html/rfc9110#name-{status_code}",
         "title": _TITLES.get(status_code, "Fout"),
@@ -84,7 +79,44 @@ def problem_response(
     }
     if invalid_params:
         body["invalidParams"] = invalid_params
+    return body
+
+
+def problem_response(
+    *,
+    status_code: int,
+    detail: str = "",
+    code: str = "",
+    instance: str = "",
+    invalid_params: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body = _problem_body(
+        status_code=status_code, detail=detail, code=code, instance=instance, invalid_params=invalid_params
+    )
     return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem_http_response(
+    request: HttpRequest,
+    *,
+    status_code: int,
+    detail: str = "",
+    code: str = "",
+    headers: dict[str, str] | None = None,
+) -> JsonResponse:
+    """A problem+json response outside DRF: Django's error handlers and middleware for /api/ paths.
+
+    The instance is the path only: a query string may hold what the caller typed.
+    """
+    body = _problem_body(
+        status_code=status_code, detail=detail, code=code, instance=request.path, invalid_params=None
+    )
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE, headers=headers)
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -116,10 +148,11 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             headers=headers,
         )
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    code = str(getattr(detail, "code", None) or getattr(exc, "default_code", ""))
     return problem_response(
         status_code=response.status_code,
         detail=str(detail),
-        code=getattr(exc, "default_code", ""),
+        code=code,
         instance=instance,
         headers=headers,
     )

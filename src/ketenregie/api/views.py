@@ -6,10 +6,10 @@ from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ketenregie.api.problems import problem_response
+from ketenregie.api.throttling import ScopedRateThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer):

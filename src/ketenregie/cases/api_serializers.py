@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from ketenregie.api.base import IdField
 from ketenregie.cases import selectors
 from ketenregie.cases.access import CaseAccess
 from ketenregie.cases.models import OPEN_CASE_STATUSES, Case, CaseKind, CaseResult, MeasureKind
@@ -201,8 +202,8 @@ class CaseCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     plannedOn = serializers.DateField(required=False, allow_null=True)
-    signalIds = serializers.ListField(child=serializers.IntegerField(), required=False)
-    addressIds = serializers.ListField(child=serializers.IntegerField(), required=False)
+    signalIds = serializers.ListField(child=IdField(), required=False)
+    addressIds = serializers.ListField(child=IdField(), required=False)
 
 
 class CaseChangeSerializer(serializers.Serializer):
@@ -210,7 +211,7 @@ class CaseChangeSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     status = serializers.ChoiceField(required=False, choices=list(OPEN_CASE_STATUSES))
     plannedOn = serializers.DateField(required=False, allow_null=True)
-    assignedTo = serializers.IntegerField(required=False, allow_null=True)
+    assignedTo = IdField(required=False, allow_null=True)
 
 
 class CaseCloseSerializer(serializers.Serializer):
@@ -224,7 +225,7 @@ class CaseReopenSerializer(serializers.Serializer):
 
 
 class FindingCreateSerializer(serializers.Serializer):
-    addressId = serializers.IntegerField()
+    addressId = IdField()
     foundOn = serializers.DateField(required=False)
     noAccess = serializers.BooleanField(required=False, default=False)
     inhabited = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -242,16 +243,16 @@ class FindingCreateSerializer(serializers.Serializer):
 
 class MeasureCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[k for k in MeasureKind.values if k != MeasureKind.HANDOVER])
-    addressId = serializers.IntegerField(required=False, allow_null=True)
+    addressId = IdField(required=False, allow_null=True)
     addressee = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     issuedOn = serializers.DateField(required=False)
     amount = serializers.DecimalField(required=False, allow_null=True, max_digits=10, decimal_places=2)
     maxAmount = serializers.DecimalField(required=False, allow_null=True, max_digits=10, decimal_places=2)
     deadline = serializers.DateField(required=False, allow_null=True)
-    handedToId = serializers.IntegerField(required=False, allow_null=True)
+    handedToId = IdField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class OrganisationRefSerializer(serializers.Serializer):
-    organisationId = serializers.IntegerField()
+    organisationId = IdField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -1,5 +1,5 @@
 """Start-up safety: production refuses to run while demo accounts (password 'demo') exist, and warns
-when the rate limits count per process."""
+when the rate limits count per process or cannot tell clients behind the proxy apart."""
 
 from __future__ import annotations
 
@@ -60,6 +60,20 @@ def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[checks.CheckMess
                 "The rate limits of the public forms and the API count per server process.",
                 hint="Set CACHE_URL=redis://host:6379/0 so all processes share one count.",
                 id="ketenregie.W001",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_trusted_proxies(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    if settings.SECURE_PROXY_SSL_HEADER and settings.TRUSTED_PROXIES == 0:
+        return [
+            checks.Warning(
+                "Behind a TLS proxy with TRUSTED_PROXIES=0, the rate limits and the login lockout count "
+                "the proxy's address: all clients share one count.",
+                hint="Set TRUSTED_PROXIES to the number of proxies that append to X-Forwarded-For.",
+                id="ketenregie.W002",
             )
         ]
     return []

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from ketenregie.core.network import client_address
+
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -46,16 +48,8 @@ class Verdict:
 
 
 def client_key(request: HttpRequest) -> str:
-    """The client's address, hashed: the cache never holds an IP address in the clear.
-
-    Behind a TLS proxy (BEHIND_TLS_PROXY) the proxy appends the client's address to X-Forwarded-For;
-    the last entry is the one the proxy saw, so a client cannot pick its own key by sending the header.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            address = forwarded.split(",")[-1].strip()
+    """The client's address (core.network.client_address), hashed: the cache never holds it in the clear."""
+    address = client_address(request)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
 
 

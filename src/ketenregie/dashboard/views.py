@@ -15,6 +15,7 @@ from django.utils.translation import get_language_info
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from ketenregie.core.middleware import public_information
 from ketenregie.core.models import Municipality
 from ketenregie.dashboard.texts import public_name
 from ketenregie.monitoring.dashboard import (
@@ -65,6 +66,7 @@ def _municipality(code: str) -> Municipality:
     return found
 
 
+@public_information
 @require_GET
 @in_language
 def index(request: HttpRequest, lang: str) -> HttpResponse:
@@ -74,6 +76,7 @@ def index(request: HttpRequest, lang: str) -> HttpResponse:
     return _page(request, "dashboard/index.html", lang, {"municipalities": municipalities})
 
 
+@public_information
 @require_GET
 @cache_control(public=True, max_age=300)
 @in_language
@@ -92,6 +95,7 @@ def municipality(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     )
 
 
+@public_information
 @require_GET
 @in_language
 def regional(request: HttpRequest, lang: str, code: str) -> HttpResponse:
@@ -113,6 +117,7 @@ def regional(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     )
 
 
+@public_information
 @require_GET
 @in_language
 def export(request: HttpRequest, lang: str, code: str) -> HttpResponse:

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from ketenregie.core.imports import ImportRejected, run_import
+from ketenregie.core.middleware import public_information
 from ketenregie.employers.selectors import EmployerFilter, employer_list
 from ketenregie.infopoint.selectors import (
     digid_helped,
@@ -99,6 +100,7 @@ def portal_page(view: PortalView) -> PortalView:
     return wrapped
 
 
+@public_information
 @require_GET
 @vary_on_headers("Accept-Language", "Cookie")
 def choose_language(request: HttpRequest) -> HttpResponse:
@@ -106,6 +108,7 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("portal:home", kwargs={"lang": preferred_language(request)}))
 
 
+@public_information
 @require_GET
 @portal_page
 def home(request: HttpRequest, portal: Portal) -> HttpResponse:
@@ -126,6 +129,7 @@ def home(request: HttpRequest, portal: Portal) -> HttpResponse:
     )
 
 
+@public_information
 @require_GET
 @portal_page
 def info_page(request: HttpRequest, portal: Portal, slug: str) -> HttpResponse:
@@ -133,6 +137,7 @@ def info_page(request: HttpRequest, portal: Portal, slug: str) -> HttpResponse:
     return render(request, "portal/info_page.html", {"portal": portal, "shown": shown})
 
 
+@public_information
 @require_GET
 @portal_page
 def privacy(request: HttpRequest, portal: Portal) -> HttpResponse:

@@ -12,10 +12,11 @@ from rest_framework import exceptions, mixins, permissions, serializers, status,
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateThrottle
+from rest_framework.throttling import BaseThrottle
 
-from ketenregie.api.base import api_actor, requires
+from ketenregie.api.base import IdField, api_actor, requires
 from ketenregie.api.problems import problem_response
+from ketenregie.api.throttling import AnonRateThrottle, UserRateThrottle
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import Municipality
 from ketenregie.core.permissions import Capability
@@ -141,7 +142,7 @@ class SignalReceiptSerializer(serializers.Serializer):
 
 class SignalChangeSerializer(serializers.Serializer):
     category = serializers.CharField(required=False, max_length=60)
-    addressId = serializers.IntegerField(required=False)
+    addressId = IdField(required=False)
     status = serializers.ChoiceField(required=False, choices=[SignalStatus.TRIAGED, SignalStatus.CLOSED])
     result = serializers.ChoiceField(required=False, choices=[r for r in SignalResult.values if r])
     resultNote = serializers.CharField(required=False, allow_blank=True, max_length=2000)

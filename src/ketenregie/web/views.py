@@ -4,12 +4,14 @@ from typing import Any
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,7 +26,9 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ketenregie.api.problems import is_api_request, problem_http_response
 from ketenregie.core.actor import ACTIVE_ORGANISATION_SESSION_KEY, Actor, organisations_of
+from ketenregie.core.middleware import NulCharacterInRequest
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.home import key_figures_for
 
@@ -166,7 +170,29 @@ def _base32(key: bytes) -> str:
     return base64.b32encode(key).decode().rstrip("=")
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django itself refused: a body over the size limit, too many fields, a NUL byte."""
+    if isinstance(exception, NulCharacterInRequest):
+        status, detail, code = 400, "Het pad of een parameter bevat een NUL-teken.", "nulCharacter"
+    elif isinstance(exception, RequestDataTooBig):
+        status, detail, code = 413, "De body is groter dan de server aanneemt.", "requestTooLarge"
+    elif isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        status, detail, code = 400, "Het verzoek heeft te veel velden of bestanden.", "tooManyFields"
+    else:
+        status, detail, code = 400, "Het verzoek kan niet worden verwerkt.", "badRequest"
+    if is_api_request(request):
+        return problem_http_response(request, status_code=status, detail=detail, code=code)
+    return render(
+        request,
+        "web/error.html",
+        {"status": status, "title": _("Bad request"), "message": _("The request could not be processed.")},
+        status=status,
+    )
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return problem_http_response(request, status_code=403, code="permissionDenied")
     message = str(exception) if exception and str(exception) else _("You may not see this page.")
     return render(
         request, "web/error.html", {"status": 403, "title": _("No access"), "message": message}, status=403
@@ -174,6 +200,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return problem_http_response(request, status_code=404, code="notFound")
     return render(
         request,
         "web/error.html",
@@ -187,6 +215,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Never a traceback or exception text: it could hold personal data. The log has the details.
+    if is_api_request(request):
+        return problem_http_response(
+            request,
+            status_code=500,
+            detail="De fout is gelogd. Probeer het later opnieuw.",
+            code="serverError",
+        )
     return render(
         request,
         "web/error.html",
@@ -197,3 +233,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
         },
         status=500,
     )
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' answer to a locked-out login: problem+json on the API's token endpoint."""
+    status = settings.AXES_HTTP_RESPONSE_CODE
+    if is_api_request(request):
+        return problem_http_response(
+            request,
+            status_code=status,
+            detail="Te veel mislukte pogingen om in te loggen. Probeer het later opnieuw.",
+            code="lockedOut",
+            headers={"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))},
+        )
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=status)

@@ -60,7 +60,7 @@ def parse_request(body: Any) -> tuple[BewoningRequest | None, list[InvalidParam]
     kind = body.get("type")
     if kind in (None, ""):
         return None, [InvalidParam("type", "required", "Parameter is verplicht.")]
-    if kind not in FIELDS:
+    if not isinstance(kind, str) or kind not in FIELDS:
         return None, [InvalidParam("type", "value", "Waarde is geen geldig zoek type.")]
     fields = FIELDS[kind]
     problems: list[InvalidParam] = []
