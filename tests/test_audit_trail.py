@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from ketenregie.core.models import AuditAction, AuditEvent
+from ketenregie.core.models import AuditAction, AuditEvent, User
 from ketenregie.core.models.audit import AppendOnlyError
 from tests.conftest import World, english_client
 
@@ -110,6 +110,8 @@ def test_the_privacy_officer_filters_the_trail_without_personal_data_in_the_url(
     assert page.context["page"].paginator.count == 1
 
 
-def test_logins_and_failed_logins_are_recorded(world: World) -> None:
+def test_logins_and_failed_logins_are_recorded(world: World, personas: dict[str, User]) -> None:
+    # With the persona the name is an account's, kept in full; a name that is no account is shortened
+    # (test_admin_audit).
     english_client().post(reverse("web:login"), {"username": "enforcement", "password": "wrong"})
     assert events(action=AuditAction.LOGIN_FAILED, username="enforcement")
