@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -111,3 +112,32 @@ def test_the_committed_schema_is_the_generated_one(tmp_path: Path, db: None) -> 
 )
 def test_the_schema_documents_the_four_registers(path: str) -> None:
     assert path in yaml.safe_load(SCHEMA.read_text())["paths"]
+
+
+def _resolve(document: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" not in item:
+        return item
+    node: Any = document
+    for part in item["$ref"].removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def test_every_error_the_schema_documents_is_problem_json() -> None:
+    document = yaml.safe_load(SCHEMA.read_text())
+    for path, path_item in document["paths"].items():
+        for method, operation in path_item.items():
+            responses = operation["responses"]
+            assert {"401", "406", "429", "500"} <= responses.keys(), f"{method} {path}"
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    content = _resolve(document, response)["content"]
+                    assert list(content) == ["application/problem+json"], f"{method} {path} {status}"
+
+
+def test_the_people_list_and_search_are_documented_as_the_pages_they_return() -> None:
+    paths = yaml.safe_load(SCHEMA.read_text())["paths"]
+    for path, method in (("/api/v1/people/", "get"), ("/api/v1/people/search/", "post")):
+        body = paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/PaginatedPersonList"}
+        assert {p["name"] for p in paths[path][method]["parameters"]} >= {"page", "pageSize"}

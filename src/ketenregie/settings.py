@@ -280,6 +280,10 @@ SPECTACULAR_SETTINGS = {
     # Several resources have a 'status' now; the permit's keeps the name it had.
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "ketenregie.housing.models.PermitStatus"},
     "SORT_OPERATIONS": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ketenregie.api.schema.add_problem_responses",
+    ],
 }
 
 LOGGING = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ketenregie.api.base import IdField
@@ -50,13 +51,29 @@ class ParticipantSerializer(serializers.Serializer):
         return sorted(participant.agreement.categories) if participant.agreement else None
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?$",
+        "example": "08:15:00",
+        "description": (
+            "Wall-clock time in the municipality (Europe/Amsterdam) on the case's plannedOn, without an "
+            "offset: the offset follows from that date, which may not be known yet."
+        ),
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day as the visiting team reads it on its watch: RFC 3339's partial-time, not `format: time`,
+    which requires an offset a time without a date cannot have."""
+
+
 class StopSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     addressId = serializers.IntegerField(source="address_id")
     address = serializers.CharField(source="address.label")
     bagObjectId = serializers.CharField(source="address.bag_object_id")
     position = serializers.IntegerField()
-    plannedTime = serializers.TimeField(source="planned_time", allow_null=True)
+    plannedTime = LocalTimeField(source="planned_time", allow_null=True)
     visitStatus = serializers.CharField(source="visit_status")
     note = serializers.CharField()
     floorAreaM2 = serializers.IntegerField(source="address.floor_area_m2", allow_null=True)

@@ -132,6 +132,9 @@ def _page_size(request: Request) -> int:
 
 class PersonViewSet(viewsets.ViewSet):
     lookup_value_converter = "int"
+    # The list and the search page by hand (the selector pages and audits), in this class's shape; set
+    # here so the schema documents them as pages.
+    pagination_class = PagePagination
     permission_classes = [requires(Capability.VIEW_PERSONAL_DATA)]
     serializer_class = PersonSerializer
 
@@ -141,8 +144,6 @@ class PersonViewSet(viewsets.ViewSet):
             OpenApiParameter("nationality", str, description="ISO 3166-1 alpha-2 code."),
             OpenApiParameter("registrationStatus", str, enum=RegistrationStatus.values),
             OpenApiParameter("labourMigrant", bool),
-            OpenApiParameter("page", int),
-            OpenApiParameter("pageSize", int),
         ],
         responses=PersonSerializer(many=True),
     )

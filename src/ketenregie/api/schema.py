@@ -1,0 +1,125 @@
+"""Post-processing of the generated OpenAPI document, so it describes every answer the API can give.
+
+Every error is application/problem+json (see problems.py) whichever view raises it, so the error
+responses are added here once instead of on each view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ketenregie.api.problems import PROBLEM_CONTENT_TYPE
+
+# The largest primary key PostgreSQL's bigint holds; a larger number can never name a resource.
+MAX_ID = 2**63 - 1
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An error, as application/problem+json (RFC 9457).",
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 100, "maximum": 599},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "code": {"type": "string"},
+        "invalidParams": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/InvalidParam"},
+        },
+    },
+    "required": ["type", "title", "status", "detail", "instance", "code"],
+}
+
+INVALID_PARAM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One invalid field or parameter: its name, a code and a readable reason.",
+    "properties": {
+        "name": {"type": "string"},
+        "code": {"type": "string"},
+        "reason": {"type": "string"},
+    },
+    "required": ["name", "code", "reason"],
+}
+
+_DESCRIPTIONS = {
+    400: "Invalid parameters or body; the fields are named in invalidParams.",
+    401: "Not authenticated, or the token or credentials are wrong.",
+    403: "Authenticated, but the caller's role does not allow this.",
+    404: "The resource, or the requested page, does not exist (or belongs to another municipality).",
+    406: "The Accept header asks for a media type the API does not offer.",
+    412: "If-Match names a version that is no longer current: someone else saved first.",
+    415: "The body is not application/json.",
+    428: "If-Match is missing: send the ETag you read.",
+    429: "Too many requests; Retry-After says when to try again.",
+    500: "Internal server error.",
+}
+
+
+_RESPONSE_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    406: "NotAcceptable",
+    412: "PreconditionFailed",
+    415: "UnsupportedMediaType",
+    428: "PreconditionRequired",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _error_statuses(operation: dict[str, Any]) -> list[int]:
+    parameters = operation.get("parameters", [])
+    statuses = [401, 406, 429, 500]
+    if parameters or "requestBody" in operation:
+        statuses.append(400)
+    if operation.get("security"):
+        statuses.append(403)
+    if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
+        statuses.append(404)
+    if "requestBody" in operation:
+        statuses.append(415)
+    if any(p["in"] == "header" and p["name"].lower() == "if-match" for p in parameters):
+        statuses.extend([412, 428])
+    return sorted(statuses)
+
+
+def _bound_ids(operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter["in"] == "path" and schema.get("type") == "integer":
+            schema.update(format="int64", minimum=1, maximum=MAX_ID)
+
+
+def add_problem_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: the problem responses and the bounds of ids on every operation.
+
+    A view's own description of an error response is kept; only its body is filled in.
+    """
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {}).update(Problem=PROBLEM_SCHEMA, InvalidParam=INVALID_PARAM_SCHEMA)
+    components["responses"] = {
+        name: _problem(_DESCRIPTIONS[status]) for status, name in _RESPONSE_NAMES.items()
+    }
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            _bound_ids(operation)
+            responses = operation.setdefault("responses", {})
+            for status in _error_statuses(operation):
+                existing = responses.get(str(status))
+                if existing is None:
+                    responses[str(status)] = {"$ref": f"#/components/responses/{_RESPONSE_NAMES[status]}"}
+                elif "content" not in existing:
+                    responses[str(status)] = _problem(existing.get("description") or _DESCRIPTIONS[status])
+    return result
