@@ -49,6 +49,7 @@ _DESCRIPTIONS = {
     404: "The resource, or the requested page, does not exist (or belongs to another municipality).",
     406: "The Accept header asks for a media type the API does not offer.",
     412: "If-Match names a version that is no longer current: someone else saved first.",
+    413: "The body is larger than the API accepts.",
     415: "The body is not application/json.",
     428: "If-Match is missing: send the ETag you read.",
     429: "Too many requests; Retry-After says when to try again.",
@@ -63,6 +64,7 @@ _RESPONSE_NAMES = {
     404: "NotFound",
     406: "NotAcceptable",
     412: "PreconditionFailed",
+    413: "ContentTooLarge",
     415: "UnsupportedMediaType",
     428: "PreconditionRequired",
     429: "TooManyRequests",
@@ -87,7 +89,7 @@ def _error_statuses(operation: dict[str, Any]) -> list[int]:
     if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
         statuses.append(404)
     if "requestBody" in operation:
-        statuses.append(415)
+        statuses.extend([413, 415])
     if any(p["in"] == "header" and p["name"].lower() == "if-match" for p in parameters):
         statuses.extend([412, 428])
     return sorted(statuses)
