@@ -111,7 +111,7 @@ def test_a_password_reset_through_the_administration_revokes_the_tokens(
 ) -> None:
     _token, key = token_create(user=officer)
     response = client_as("admin").post(
-        f"/beheer/core/user/{officer.pk}/password/",
+        reverse("admin:auth_user_password_change", args=[officer.pk]),
         {"password1": "Nieuw-wachtwoord-2026!", "password2": "Nieuw-wachtwoord-2026!"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -28,16 +28,18 @@ class TokenResponseSerializer(serializers.Serializer):
     expiresAt = serializers.DateTimeField()
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(serializers.Serializer):
     """One of the user's own tokens, without its key (which is not stored)."""
 
-    createdAt = serializers.DateTimeField(source="created_at")
-    expiresAt = serializers.DateTimeField(source="expires_at")
-    lastUsedAt = serializers.DateTimeField(source="last_used_at", allow_null=True)
-
-    class Meta:
-        model = ApiToken
-        fields = ["id", "name", "prefix", "createdAt", "expiresAt", "lastUsedAt"]
+    # A plain serializer: the model's translated labels would make the schema depend on the language.
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True, help_text="The label given when the token was made.")
+    prefix = serializers.CharField(
+        read_only=True, help_text="The first characters of the key, to tell tokens apart."
+    )
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+    expiresAt = serializers.DateTimeField(source="expires_at", read_only=True)
+    lastUsedAt = serializers.DateTimeField(source="last_used_at", read_only=True, allow_null=True)
 
 
 class ObtainTokenView(APIView):
