@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ketenregie.core.actor import Actor, actor_for_user
 from ketenregie.core.models import Municipality, Role, User
+from ketenregie.core.tokens import token_create
 from tests import factories as f
 
 
@@ -79,7 +79,7 @@ def api_as(personas: dict[str, User], outsider: User) -> Callable[[str], APIClie
     def make(role: str) -> APIClient:
         user = outsider if role == "outsider" else personas[role]
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=user, name='test')[1]}")
         return client
 
     return make

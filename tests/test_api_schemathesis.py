@@ -22,10 +22,10 @@ from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 
 from ketenregie.core.models import Role
+from ketenregie.core.tokens import token_create
 from ketenregie.wsgi import application
 from tests import conftest
 
@@ -101,7 +101,7 @@ def shared_world(
                 "risk/runs": world.control_list.run_id,
             }
         )
-        yield Callers(enforcement_token=Token.objects.create(user=personas[Role.ENFORCEMENT]).key)
+        yield Callers(enforcement_token=token_create(user=personas[Role.ENFORCEMENT])[1])
         KNOWN_IDS.clear()
         transaction.set_rollback(True)
 

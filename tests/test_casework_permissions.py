@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ketenregie.core.models import Role
 from ketenregie.core.permissions import ROLE_CAPABILITIES, Capability
+from ketenregie.core.tokens import token_create
 from tests.conftest import Casework, english_client
 
 pytestmark = pytest.mark.django_db
@@ -260,8 +260,7 @@ def principal_client(casework: Casework, outsider: Any) -> Callable[[str], Clien
 
 def api_client(casework: Casework, principal: str) -> APIClient:
     client = APIClient()
-    token = Token.objects.get_or_create(user=casework.personas[principal])[0]
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=casework.personas[principal])[1]}")
     return client
 
 

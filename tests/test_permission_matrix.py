@@ -29,6 +29,7 @@ Needs = tuple[Capability | frozenset[Capability], ...]
 PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
     ("home", lambda w: reverse("web:home"), ()),
     ("two-factor", lambda w: reverse("web:two_factor"), ()),
+    ("api tokens", lambda w: reverse("web:api_tokens"), ()),
     ("address list", lambda w: reverse("places:address_list"), (C.VIEW_REGISTERS,)),
     ("address export", lambda w: reverse("places:address_list") + "?export=csv", (C.VIEW_REGISTERS,)),
     ("address detail", lambda w: reverse("places:address_detail", args=[w.address.pk]), (C.VIEW_REGISTERS,)),

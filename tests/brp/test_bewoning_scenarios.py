@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ketenregie.core.models import Role
+from ketenregie.core.tokens import token_create
 from ketenregie.people.gbav.importer import import_gbav
 from tests import factories as f
 from tests.brp.gherkin import Step, parse
@@ -53,7 +53,7 @@ def api(db: None) -> APIClient:
     municipality = f.MunicipalityFactory(code="0800", name="Testgemeente")
     officer = f.persona(Role.CIVIL_AFFAIRS, municipality, username="burgerzaken-0800")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=officer)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=officer)[1]}")
     return client
 
 

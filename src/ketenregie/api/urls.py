@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from ketenregie.api.views import ObtainTokenView
+from ketenregie.api.views import ObtainTokenView, OwnTokensView, OwnTokenView
 from ketenregie.cases.api import CaseViewSet
 from ketenregie.employers.api import EmployerViewSet
 from ketenregie.housing.api import HousingLocationViewSet
@@ -26,6 +26,8 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("auth/tokens/", OwnTokensView.as_view(), name="tokens"),
+    path("auth/tokens/<int:token_id>/", OwnTokenView.as_view(), name="token_detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The BRP Bewoning API's own path (no trailing slash), so its clients can use this base URL.
     path("brp/bewoningen", BewoningenView.as_view(), name="brp_bewoningen"),

@@ -1,20 +1,45 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.models import Token
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ketenregie.api.problems import problem_response
 from ketenregie.api.throttling import ScopedRateThrottle
+from ketenregie.core.actor import actor_for_user
+from ketenregie.core.models import ApiToken, User
+from ketenregie.core.tokens import token_create, token_revoke, tokens_of
 
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, style={"input_type": "password"})
+    name = serializers.CharField(
+        max_length=100, required=False, default="", help_text="A label to recognise the token by later."
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown only this once.")
+    expiresAt = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    """One of the user's own tokens, without its key (which is not stored)."""
+
+    # A plain serializer: the model's translated labels would make the schema depend on the language.
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True, help_text="The label given when the token was made.")
+    prefix = serializers.CharField(
+        read_only=True, help_text="The first characters of the key, to tell tokens apart."
+    )
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+    expiresAt = serializers.DateTimeField(source="expires_at", read_only=True)
+    lastUsedAt = serializers.DateTimeField(source="last_used_at", read_only=True, allow_null=True)
 
 
 class ObtainTokenView(APIView):
@@ -28,7 +53,7 @@ class ObtainTokenView(APIView):
     @extend_schema(
         summary="Exchange username and password for an API token",
         request=TokenRequestSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses=TokenResponseSerializer,
     )
     def post(self, request: Request) -> Response:
         body = TokenRequestSerializer(data=request.data)
@@ -45,5 +70,30 @@ class ObtainTokenView(APIView):
                 code="invalidCredentials",
                 instance=request.get_full_path(),
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = token_create(user=user, name=body.validated_data["name"], actor=actor_for_user(user))
+        # 200 as before the tokens expired, so existing clients keep working.
+        return Response(TokenResponseSerializer({"token": key, "expiresAt": token.expires_at}).data)
+
+
+class OwnTokensView(APIView):
+    """The tokens of the user who asks, that still work; never their keys."""
+
+    @extend_schema(summary="List your own API tokens", responses=ApiTokenSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)
+        return Response(ApiTokenSerializer(tokens_of(request.user), many=True).data)
+
+
+class OwnTokenView(APIView):
+    @extend_schema(
+        summary="Revoke one of your own API tokens",
+        responses={204: OpenApiResponse(description="Revoked.")},
+    )
+    def delete(self, request: Request, token_id: int) -> Response:
+        assert isinstance(request.user, User)
+        try:
+            token_revoke(user=request.user, token_id=token_id, actor=actor_for_user(request.user))
+        except ApiToken.DoesNotExist:
+            # Another user's token is as absent as one that never existed.
+            raise Http404 from None
+        return Response(status=status.HTTP_204_NO_CONTENT)

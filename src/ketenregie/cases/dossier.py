@@ -3,6 +3,10 @@
 The dossier holds only what the recipient's data-sharing agreement allows: a category the agreement
 does not list is left out of both the PDF and the ZIP, and the cover page says so. WeasyPrint may not
 fetch anything: photos are embedded as data URIs and every other URL is refused.
+
+Every attachment goes in as core.uploads makes it harmless: photos encoded anew, PDFs with active content
+left out (and named on the cover). New uploads are stored that way already; this also covers the files
+that were stored before.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -29,6 +34,7 @@ from ketenregie.cases.models import (
     Measure,
 )
 from ketenregie.core.models import Organisation
+from ketenregie.core.uploads import sanitized
 from ketenregie.signals.models import SignalAttachment
 
 
@@ -44,10 +50,21 @@ class Dossier:
         return hashlib.sha256(self.zip).hexdigest()
 
 
-def _data_uri(attachment: CaseAttachment | SignalAttachment) -> str:
-    with attachment.file.open("rb") as handle:
-        encoded = base64.b64encode(handle.read()).decode("ascii")
+Attachment = CaseAttachment | SignalAttachment
+
+
+def _data_uri(attachment: Attachment, data: bytes) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
     return f"data:{attachment.content_type};base64,{encoded}"
+
+
+def _harmless(attachment: Attachment) -> bytes | None:
+    with attachment.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        return sanitized(data, content_type=attachment.content_type, name=attachment.original_name)
+    except ValidationError:
+        return None
 
 
 def dossier_context(
@@ -70,7 +87,7 @@ def dossier_context(
         else []
     )
     signals = list(case.signals.select_related("category__parent", "address").order_by("received_at"))
-    attachments: list[CaseAttachment | SignalAttachment] = []
+    attachments: list[Attachment] = []
     if sees[DataCategory.ATTACHMENTS]:
         attachments.extend(CaseAttachment.objects.filter(case=case).order_by("uploaded_at", "id"))
         # The reporters' photos belong to the meldingen: shared only when the meldingen are.
@@ -80,6 +97,8 @@ def dossier_context(
                 .select_related("signal")
                 .order_by("uploaded_at", "id")
             )
+    contents = {a: data for a in attachments if (data := _harmless(a)) is not None}
+    shared = [a for a in attachments if a in contents]
     return {
         "case": case,
         "recipient": recipient,
@@ -116,14 +135,16 @@ def dossier_context(
         )
         if sees[DataCategory.MEASURES]
         else [],
-        "photos": [(a, _data_uri(a)) for a in attachments if a.is_image],
-        "documents": [a for a in attachments if not a.is_image],
+        "photos": [(a, _data_uri(a, contents[a])) for a in shared if a.is_image],
+        "documents": [a for a in shared if not a.is_image],
+        "refused_attachments": [a for a in attachments if a not in contents],
         "timeline": list(
             CaseEvent.objects.filter(case=case, data_category__in=["", *categories]).order_by(
                 "occurred_at", "id"
             )
         ),
-        "attachments": attachments,
+        "attachments": shared,
+        "contents": contents,
     }
 
 
@@ -173,8 +194,7 @@ def build_dossier(
         archive.writestr(f"{stem}.pdf", pdf)
         manifest["files"].append({"name": f"{stem}.pdf", "sha256": hashlib.sha256(pdf).hexdigest()})
         for index, attachment in enumerate(context["attachments"], start=1):
-            with attachment.file.open("rb") as handle:
-                data = handle.read()
+            data = context["contents"][attachment]
             name = f"bijlagen/{index:02d}-{attachment.original_name}"
             archive.writestr(name, data)
             manifest["files"].append({"name": name, "sha256": hashlib.sha256(data).hexdigest()})

@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("organisation/", views.switch_organisation, name="switch_organisation"),
     path("account/two-factor/", views.two_factor, name="two_factor"),
+    path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("import/", import_views.import_view, name="import"),
 ]

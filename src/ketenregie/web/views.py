@@ -13,7 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +29,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ketenregie.api.problems import is_api_request, problem_http_response
 from ketenregie.core.actor import ACTIVE_ORGANISATION_SESSION_KEY, Actor, organisations_of
 from ketenregie.core.middleware import NulCharacterInRequest
+from ketenregie.core.models import ApiToken, User
+from ketenregie.core.tokens import token_revoke, tokens_of
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.home import key_figures_for
 
@@ -162,6 +164,22 @@ def two_factor(request: HttpRequest, actor: Actor) -> HttpResponse:
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
     context: dict[str, Any] = {"confirmed": False, "form": form, "qr": qr, "secret": _base32(device.bin_key)}
     return render(request, "web/two_factor.html", context)
+
+
+@staff_view()
+@never_cache
+def api_tokens(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The user's own API tokens that still work, each with a button to revoke it; never their keys."""
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        try:
+            token_revoke(user=request.user, token_id=int(request.POST.get("token", "")), actor=actor)
+        except (ValueError, ApiToken.DoesNotExist):
+            raise Http404(_("This token does not exist or no longer works.")) from None
+        messages.success(request, _("The token is revoked; programs that use it are refused from now on."))
+        return redirect("web:api_tokens")
+    context = {"tokens": tokens_of(request.user), "lifetime_hours": settings.API_TOKEN_LIFETIME_HOURS}
+    return render(request, "web/api_tokens.html", context)
 
 
 def _base32(key: bytes) -> str:
