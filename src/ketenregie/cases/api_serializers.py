@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from ketenregie.cases import selectors
 from ketenregie.cases.access import CaseAccess
 from ketenregie.cases.models import OPEN_CASE_STATUSES, Case, CaseKind, CaseResult, MeasureKind
+from ketenregie.core.models import User
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    """An id in a request body: a number a database key can hold, or a 400 before any query."""
+    return serializers.IntegerField(min_value=1, max_value=selectors.MAX_ID, **kwargs)
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -201,8 +208,8 @@ class CaseCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     plannedOn = serializers.DateField(required=False, allow_null=True)
-    signalIds = serializers.ListField(child=serializers.IntegerField(), required=False)
-    addressIds = serializers.ListField(child=serializers.IntegerField(), required=False)
+    signalIds = serializers.ListField(child=id_field(), required=False)
+    addressIds = serializers.ListField(child=id_field(), required=False)
 
 
 class CaseChangeSerializer(serializers.Serializer):
@@ -211,6 +218,15 @@ class CaseChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(required=False, choices=list(OPEN_CASE_STATUSES))
     plannedOn = serializers.DateField(required=False, allow_null=True)
     assignedTo = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate_assignedTo(self, value: int | None) -> User | None:
+        """Only someone who may work on cases in this municipality (never naming anyone else)."""
+        if not value:
+            return None
+        try:
+            return selectors.assignee_get(actor=self.context["actor"], user_id=value)
+        except DjangoValidationError:
+            raise serializers.ValidationError(str(selectors.UNKNOWN_ASSIGNEE)) from None
 
 
 class CaseCloseSerializer(serializers.Serializer):
@@ -224,7 +240,7 @@ class CaseReopenSerializer(serializers.Serializer):
 
 
 class FindingCreateSerializer(serializers.Serializer):
-    addressId = serializers.IntegerField()
+    addressId = id_field()
     foundOn = serializers.DateField(required=False)
     noAccess = serializers.BooleanField(required=False, default=False)
     inhabited = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -240,18 +256,35 @@ class FindingCreateSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
+class FindingChangeSerializer(serializers.Serializer):
+    """The values to change; what is left out stays as it is."""
+
+    noAccess = serializers.BooleanField(required=False)
+    inhabited = serializers.BooleanField(required=False, allow_null=True)
+    personsFound = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
+    personsRegistered = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
+    fireSafetyIssue = serializers.BooleanField(required=False)
+    fireSafetyNotes = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    unregisteredPersons = serializers.IntegerField(required=False, min_value=0, max_value=500)
+    registeredNotLiving = serializers.IntegerField(required=False, min_value=0, max_value=500)
+    exploitationSignals = serializers.BooleanField(required=False)
+    exploitationNotes = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    otherViolation = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
 class MeasureCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[k for k in MeasureKind.values if k != MeasureKind.HANDOVER])
-    addressId = serializers.IntegerField(required=False, allow_null=True)
+    addressId = id_field(required=False, allow_null=True)
     addressee = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     issuedOn = serializers.DateField(required=False)
     amount = serializers.DecimalField(required=False, allow_null=True, max_digits=10, decimal_places=2)
     maxAmount = serializers.DecimalField(required=False, allow_null=True, max_digits=10, decimal_places=2)
     deadline = serializers.DateField(required=False, allow_null=True)
-    handedToId = serializers.IntegerField(required=False, allow_null=True)
+    handedToId = id_field(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class OrganisationRefSerializer(serializers.Serializer):
-    organisationId = serializers.IntegerField()
+    organisationId = id_field()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
