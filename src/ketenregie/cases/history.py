@@ -121,6 +121,12 @@ def keep_version(actor: Actor, stored: models.Model, *, changed: Sequence[str]) 
     )
 
 
+def _field(record: models.Model, name: str) -> models.Field:
+    field = record._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def _parse(field: models.Field, value: Any) -> Any:
     if value is None:
         return None
@@ -141,13 +147,13 @@ def as_of(record: R, version: int) -> R:
         return record
     earlier = copy.copy(record)
     for name, value in kept.values.items():
-        setattr(earlier, name, _parse(record._meta.get_field(name), value))
+        setattr(earlier, name, _parse(_field(record, name), value))
     earlier.version = version  # type: ignore[attr-defined]
     return earlier
 
 
 def display_value(record: models.Model, name: str, value: Any) -> str:
-    field = record._meta.get_field(name)
+    field = _field(record, name)
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
@@ -165,10 +171,10 @@ def earlier_values(record: models.Model, kept: RecordVersion, *, quote_text: boo
     for name in kept.changed_fields:
         if name not in kept.values:
             continue
-        label = str(record._meta.get_field(name).verbose_name)
+        label = str(_field(record, name).verbose_name)
         if name in _TEXT_FIELDS and not quote_text:
             parts.append(label)
             continue
-        value = _parse(record._meta.get_field(name), kept.values[name])
+        value = _parse(_field(record, name), kept.values[name])
         parts.append(f"{label}: {display_value(record, name, value)}")
     return "; ".join(parts)
