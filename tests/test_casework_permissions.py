@@ -7,7 +7,9 @@ The expectation is derived from the rules, stated once below:
 - the owner (VIEW_CASES) sees every case of its municipality, another municipality's case is a 404;
 - anyone else sees only a case its organisation takes part in under a valid agreement (404 otherwise),
   and within it only its agreement's data categories (a municipal department: all but reporters);
-- pages that change the case itself are for the owner only.
+- pages that change the case itself are for the owner only;
+- pages that change a record of the case (a finding, a measure) are for the organisation that recorded
+  it only: in the shared case, the municipal department of the personas (403 for everyone else).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Rule:
     category: str = ""
     category_status: int = 403
     recipient_only: bool = False
+    recorder_only: bool = False
 
 
 def expected(principal: str, rule: Rule) -> int:
@@ -76,6 +79,8 @@ def expected(principal: str, rule: Rule) -> int:
         return rule.category_status
     if rule.recipient_only and standing != "nla":
         return 404
+    if rule.recorder_only and standing != "municipal":
+        return 403
     return 200
 
 
@@ -142,7 +147,7 @@ PAGES: list[tuple[str, Callable[[Casework], str], Rule]] = [
     (
         "finding edit",
         lambda c: reverse("cases:finding_edit", args=[c.case.pk, c.finding.pk]),
-        Rule(needs=(C.RECORD_FINDINGS,), category="findings"),
+        Rule(needs=(C.RECORD_FINDINGS,), category="findings", recorder_only=True),
     ),
     (
         "first-registration form",

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 
 from ketenregie.core.actor import Actor, actor_for_user
 from ketenregie.core.permissions import Capability
+from ketenregie.core.validators import MAX_ID
 
 
 def api_actor(request: Request) -> Actor:
@@ -53,7 +54,6 @@ def query_bool(params: Any, name: str) -> bool | None:
 
 
 # The database's ids are bigints; a larger number can name nothing, and must not reach a query.
-MAX_ID = 2**63 - 1
 
 
 class IdField(serializers.IntegerField):

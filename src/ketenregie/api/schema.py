@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from ketenregie.api.problems import PROBLEM_CONTENT_TYPE
+from ketenregie.core.validators import MAX_ID
 
 # The largest primary key PostgreSQL's bigint holds; a larger number can never name a resource.
-MAX_ID = 2**63 - 1
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -30,6 +30,7 @@ from ketenregie.cases.api_serializers import (
     CaseDetailSerializer,
     CaseReopenSerializer,
     CaseSerializer,
+    FindingChangeSerializer,
     FindingCreateSerializer,
     FindingSerializer,
     HandoverSerializer,
@@ -47,11 +48,9 @@ from ketenregie.cases.models import (
 from ketenregie.cases.selectors import CaseFilter
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
-from ketenregie.core.models import Organisation, User
+from ketenregie.core.models import Organisation
 from ketenregie.core.permissions import Capability
-from ketenregie.places.models import Address
 from ketenregie.signals.api import _if_match
-from ketenregie.signals.models import Signal
 
 
 class CanSeeCases(BasePermission):
@@ -96,7 +95,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_permissions(self) -> list[Any]:
         if self.action in {"create", "partial_update", "close", "reopen", "measures", "participants"}:
             return [requires(Capability.MANAGE_CASES)()]
-        if self.action == "findings":
+        if self.action in {"findings", "finding_change"}:
             return [requires(Capability.RECORD_FINDINGS)()]
         if self.action == "handovers":
             return [requires(Capability.HAND_OVER_CASES)()]
@@ -144,15 +143,11 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body = CaseCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        signals = list(
-            Signal.objects.filter(municipality=actor.municipality, pk__in=data.get("signalIds", []))
-        )
-        addresses = list(
-            Address.objects.filter(municipality=actor.municipality, pk__in=data.get("addressIds", []))
-        )
-        if len(signals) != len(set(data.get("signalIds", []))):
+        signals = selectors.signals_by_ids(actor=actor, ids=data.get("signalIds", []))
+        if signals is None:
             raise exceptions.ValidationError({"signalIds": ["Een of meer meldingen bestaan niet."]})
-        if len(addresses) != len(set(data.get("addressIds", []))):
+        addresses = selectors.addresses_by_ids(actor=actor, ids=data.get("addressIds", []))
+        if addresses is None:
             raise exceptions.ValidationError({"addressIds": ["Een of meer adressen bestaan niet."]})
         try:
             case = services.case_open(
@@ -185,10 +180,8 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         def change(actor: Actor, case: Case, expected: int, data: dict[str, Any]) -> None:
             changes = {names[key]: value for key, value in data.items() if key in names}
             if "assignedTo" in data:
-                user_id = data["assignedTo"]
-                changes["assigned_to"] = User.objects.filter(pk=user_id).first() if user_id else None
-                if user_id and changes["assigned_to"] is None:
-                    raise exceptions.ValidationError({"assignedTo": ["Onbekende gebruiker."]})
+                # Already resolved by the serializer through selectors.assignee_get.
+                changes["assigned_to"] = data["assignedTo"]
             services.case_update(actor=actor, case=case, expected_version=expected, **changes)
 
         return self._change_case(request, pk, CaseChangeSerializer, change)
@@ -233,9 +226,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise exceptions.PermissionDenied()
         body = OrganisationRefSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        organisation = Organisation.objects.filter(
-            municipality=actor.municipality, pk=body.validated_data["organisationId"]
-        ).first()
+        organisation = selectors.organisation_by_id(
+            actor=actor, organisation_id=body.validated_data["organisationId"]
+        )
         if organisation is None:
             raise exceptions.ValidationError({"organisationId": ["Onbekende organisatie."]})
         return actor, case, organisation, body.validated_data["note"]
@@ -255,7 +248,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         expected = _if_match(request)
         if isinstance(expected, Response):
             return expected
-        body = body_class(data=request.data)
+        body = body_class(data=request.data, context={"actor": actor})
         body.is_valid(raise_exception=True)
         try:
             change(actor, case, expected, body.validated_data)
@@ -272,11 +265,11 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def findings(self, request: Request, pk: str) -> Response:
-        actor, case, _access = self._case(request, pk)
+        actor, case, access = self._case(request, pk)
         body = FindingCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        address = Address.objects.filter(municipality=actor.municipality, pk=data["addressId"]).first()
+        address = selectors.case_stop_address(access=access, address_id=data["addressId"])
         if address is None:
             raise exceptions.ValidationError({"addressId": ["Onbekend adres."]})
         values = {FINDING_FIELD_MAP[key]: value for key, value in data.items() if key in FINDING_FIELD_MAP}
@@ -291,6 +284,40 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary=(
+            "Change a finding; only its recording organisation may (403 otherwise). Send If-Match with "
+            "the finding's version (412 when someone else saved first); the earlier values are kept"
+        ),
+        request=FindingChangeSerializer,
+        responses=FindingSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+    )
+    @action(detail=True, methods=["patch"], url_path="findings/<int:finding_id>")
+    def finding_change(self, request: Request, pk: str, finding_id: int) -> Response:
+        actor, _case, access = self._case(request, pk)
+        finding_pk = selectors.parse_id(finding_id)
+        if finding_pk is None:
+            raise exceptions.NotFound()
+        finding = selectors.finding_get(actor=actor, access=access, finding_id=finding_pk)
+        expected = _if_match(request)
+        if isinstance(expected, Response):
+            return expected
+        body = FindingChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = {FINDING_FIELD_MAP[key]: value for key, value in body.validated_data.items()}
+        try:
+            finding = services.finding_update(
+                actor=actor, finding=finding, expected_version=expected, **changes
+            )
+        except ConcurrentEditError as error:
+            return _problem(request, error)
+        except DjangoValidationError as error:
+            raise _validation(error) from None
+        response = Response(FindingSerializer(finding).data)
+        response["ETag"] = f'"{finding.version}"'
+        return response
+
+    @extend_schema(
         summary="Take a measure", request=MeasureCreateSerializer, responses={201: MeasureSerializer}
     )
     @action(detail=True, methods=["post"])
@@ -301,12 +328,15 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body = MeasureCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        address = Address.objects.filter(
-            municipality=actor.municipality, pk=data.get("addressId") or 0
-        ).first()
-        handed_to = Organisation.objects.filter(
-            municipality=actor.municipality, pk=data.get("handedToId") or 0
-        ).first()
+        address = handed_to = None
+        if data.get("addressId") is not None:
+            address = selectors.case_stop_address(access=access, address_id=data["addressId"])
+            if address is None:
+                raise exceptions.ValidationError({"addressId": ["Onbekend adres."]})
+        if data.get("handedToId") is not None:
+            handed_to = selectors.organisation_by_id(actor=actor, organisation_id=data["handedToId"])
+            if handed_to is None:
+                raise exceptions.ValidationError({"handedToId": ["Onbekende organisatie."]})
         try:
             measure = services.measure_take(
                 actor=actor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,6 +12,7 @@ from ketenregie.api.base import IdField
 from ketenregie.cases import selectors
 from ketenregie.cases.access import CaseAccess
 from ketenregie.cases.models import OPEN_CASE_STATUSES, Case, CaseKind, CaseResult, MeasureKind
+from ketenregie.core.models import User
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -230,6 +232,15 @@ class CaseChangeSerializer(serializers.Serializer):
     plannedOn = serializers.DateField(required=False, allow_null=True)
     assignedTo = IdField(required=False, allow_null=True)
 
+    def validate_assignedTo(self, value: int | None) -> User | None:
+        """Only someone who may work on cases in this municipality (never naming anyone else)."""
+        if not value:
+            return None
+        try:
+            return selectors.assignee_get(actor=self.context["actor"], user_id=value)
+        except DjangoValidationError:
+            raise serializers.ValidationError(str(selectors.UNKNOWN_ASSIGNEE)) from None
+
 
 class CaseCloseSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=[r for r in CaseResult.values if r])
@@ -256,6 +267,23 @@ class FindingCreateSerializer(serializers.Serializer):
     exploitationNotes = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     otherViolation = serializers.BooleanField(required=False, default=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class FindingChangeSerializer(serializers.Serializer):
+    """The values to change; what is left out stays as it is."""
+
+    noAccess = serializers.BooleanField(required=False)
+    inhabited = serializers.BooleanField(required=False, allow_null=True)
+    personsFound = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
+    personsRegistered = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
+    fireSafetyIssue = serializers.BooleanField(required=False)
+    fireSafetyNotes = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    unregisteredPersons = serializers.IntegerField(required=False, min_value=0, max_value=500)
+    registeredNotLiving = serializers.IntegerField(required=False, min_value=0, max_value=500)
+    exploitationSignals = serializers.BooleanField(required=False)
+    exploitationNotes = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    otherViolation = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
 class MeasureCreateSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ketenregie.cases import history
 from ketenregie.cases.models import (
     Case,
     CaseAttachment,
@@ -31,6 +32,7 @@ from ketenregie.cases.models import (
     DataSharingAgreement,
     Finding,
     FirstRegistrationForm,
+    Handover,
     Measure,
 )
 from ketenregie.core.models import Organisation
@@ -44,6 +46,8 @@ class Dossier:
     zip: bytes
     attachment_count: int
     filename: str
+    # {finding id: version}: which version of each finding the dossier carried.
+    finding_versions: dict[str, int]
 
     @property
     def sha256(self) -> str:
@@ -187,6 +191,7 @@ def build_dossier(
         "data_categories": sorted(categories),
         "prepared_by": prepared_by,
         "prepared_at": context["prepared_at"].isoformat(),
+        "findings": [{"id": f.pk, "version": f.version} for f in context["findings"]],
         "files": [],
     }
     buffer = io.BytesIO()
@@ -200,5 +205,21 @@ def build_dossier(
             manifest["files"].append({"name": name, "sha256": hashlib.sha256(data).hexdigest()})
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     return Dossier(
-        pdf=pdf, zip=buffer.getvalue(), attachment_count=len(context["attachments"]), filename=stem
+        pdf=pdf,
+        zip=buffer.getvalue(),
+        attachment_count=len(context["attachments"]),
+        filename=stem,
+        finding_versions={str(f.pk): f.version for f in context["findings"]},
     )
+
+
+def findings_handed_over(handover: Handover) -> list[Finding]:
+    """The findings as the hand-over's dossier carried them: a later change does not alter what was sent."""
+    versions = handover.finding_versions or {}
+    findings = Finding.objects.filter(case_id=handover.case_id, pk__in=[int(pk) for pk in versions])
+    return [
+        history.as_of(finding, versions[str(finding.pk)])
+        for finding in findings.select_related("address", "recorded_by_organisation").order_by(
+            "found_on", "id"
+        )
+    ]

@@ -17,7 +17,7 @@ from ketenregie.cases.models import (
     RegistrationFormStatus,
     VisitStatus,
 )
-from ketenregie.cases.selectors import CaseFilter
+from ketenregie.cases.selectors import UNKNOWN_ASSIGNEE, CaseFilter
 from ketenregie.core.models import Organisation, User
 from ketenregie.signals.forms import AddressFieldsMixin
 from ketenregie.web.uploads import AttachmentsField
@@ -97,7 +97,11 @@ class CaseEditForm(forms.Form):
     )
     planned_on = _date_field(_("Planned for"), required=False)
     assigned_to = forms.TypedChoiceField(
-        label=_("Case officer"), required=False, coerce=int, empty_value=None
+        label=_("Case officer"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": UNKNOWN_ASSIGNEE},
     )
 
     def __init__(self, *args: Any, users: list[User], **kwargs: Any) -> None:

@@ -5,15 +5,19 @@ reporters' contact details and photos are recorded in the audit trail when shown
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ketenregie.cases import history
 from ketenregie.cases.access import CaseAccess, case_access, require_case_access, visible_cases
 from ketenregie.cases.models import (
     OPEN_CASE_STATUSES,
@@ -29,13 +33,17 @@ from ketenregie.cases.models import (
     FirstRegistrationForm,
     Handover,
     Measure,
+    RecordKind,
+    RecordVersion,
     RegistrationFormStatus,
 )
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.models import Organisation, User
 from ketenregie.core.paging import paginate_by_key
-from ketenregie.core.permissions import Capability
+from ketenregie.core.permissions import Capability, roles_with
 from ketenregie.core.selectors import norms_for
+from ketenregie.core.validators import parse_id
 from ketenregie.places.models import Address
 from ketenregie.places.selectors import with_registered_count
 from ketenregie.signals.models import Signal
@@ -214,14 +222,50 @@ def case_signal_reporters(*, actor: Actor, access: CaseAccess) -> list[SignalRep
     return rows
 
 
+@dataclass(frozen=True)
+class EarlierVersion:
+    """One change of a record, for the case page: who changed it when, and what it said before."""
+
+    version: int
+    changed_at: dt.datetime
+    changed_by: str
+    organisation: str
+    earlier: str
+
+
+def _with_history(access: CaseAccess, kind: str, records: list[Any]) -> list[Any]:
+    """Give each record its ``earlier_versions`` (newest first), only of a category the reader sees."""
+    if not access.sees(history.CATEGORY_OF[kind]) or not records:
+        return records
+    kept: dict[int, list[RecordVersion]] = {}
+    for version in RecordVersion.objects.filter(
+        case=access.case, record_kind=kind, record_id__in=[r.pk for r in records]
+    ).order_by("-version"):
+        kept.setdefault(version.record_id, []).append(version)
+    for record in records:
+        record.earlier_versions = [
+            EarlierVersion(
+                version=v.version,
+                changed_at=v.changed_at,
+                changed_by=v.changed_by_name,
+                organisation=v.changed_by_organisation,
+                earlier=history.earlier_values(record, v),
+            )
+            for v in kept.get(record.pk, [])
+        ]
+    return records
+
+
 def case_findings(*, actor: Actor, access: CaseAccess) -> list[Finding]:
+    """The findings, each with its earlier versions."""
     if not access.sees_findings:
         return []
-    return list(
+    findings = list(
         access.case.findings.select_related("address", "recorded_by_organisation")
         .annotate(form_count=Count("registration_forms"))
         .order_by("-found_on", "-id")
     )
+    return _with_history(access, RecordKind.FINDING, findings)
 
 
 def finding_get(*, actor: Actor, access: CaseAccess, finding_id: int) -> Finding:
@@ -245,7 +289,8 @@ def case_registration_forms(*, actor: Actor, access: CaseAccess) -> list[FirstRe
 def case_measures(*, actor: Actor, access: CaseAccess) -> list[Measure]:
     if not access.sees_measures:
         return []
-    return list(access.case.measures.select_related("address", "handed_to").order_by("-issued_on", "-id"))
+    measures = list(access.case.measures.select_related("address", "handed_to").order_by("-issued_on", "-id"))
+    return _with_history(access, RecordKind.MEASURE, measures)
 
 
 def case_attachments(*, actor: Actor, access: CaseAccess) -> list[CaseAttachment]:
@@ -344,14 +389,76 @@ def agreements(*, actor: Actor) -> list[DataSharingAgreement]:
 
 def partner_organisations(*, actor: Actor, case: Case) -> list[Any]:
     """Organisations that could be invited: not yet taking part."""
-    from ketenregie.core.models import Organisation
-
     taking_part = case.participants.values_list("organisation_id", flat=True)
     return list(
         Organisation.objects.filter(municipality=actor.municipality, is_active=True)
         .exclude(pk__in=taking_part)
         .order_by("kind", "name")
     )
+
+
+UNKNOWN_ASSIGNEE = gettext_lazy("Unknown or not permitted staff member.")
+
+
+def assignable_users(*, actor: Actor) -> QuerySet[User]:
+    """Who may be a case officer here: active users with a role that manages cases (from the permission
+    table) in an active organisation of the actor's municipality."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role__in=roles_with(Capability.MANAGE_CASES),
+            memberships__organisation__is_active=True,
+            memberships__organisation__municipality=actor.municipality,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def assignee_get(*, actor: Actor, user_id: object) -> User:
+    """The user an assignment names, checked against tenant and capability. The error is the same for
+    every refusal, so it never tells whether (or whom) an id names elsewhere."""
+    pk = parse_id(user_id)
+    user = assignable_users(actor=actor).filter(pk=pk).first() if pk is not None else None
+    if user is None:
+        raise ValidationError(UNKNOWN_ASSIGNEE, code="unknown_assignee")
+    return user
+
+
+def signals_by_ids(*, actor: Actor, ids: Sequence[object]) -> list[Signal] | None:
+    """The meldingen of the actor's municipality named by ``ids``; None when any id names none of them."""
+    return _by_ids(Signal.objects.filter(municipality=actor.municipality), ids)
+
+
+def addresses_by_ids(*, actor: Actor, ids: Sequence[object]) -> list[Address] | None:
+    """The addresses of the actor's municipality named by ``ids``; None when any id names none of them."""
+    return _by_ids(Address.objects.filter(municipality=actor.municipality), ids)
+
+
+def organisation_by_id(*, actor: Actor, organisation_id: object) -> Organisation | None:
+    """An active organisation of the actor's municipality, or None."""
+    pk = parse_id(organisation_id)
+    if pk is None:
+        return None
+    return Organisation.objects.filter(municipality=actor.municipality, is_active=True, pk=pk).first()
+
+
+def case_stop_address(*, access: CaseAccess, address_id: object) -> Address | None:
+    """An address of the case's route, or None: a finding or measure is about an address of the case."""
+    pk = parse_id(address_id)
+    if pk is None:
+        return None
+    stop = access.case.case_addresses.select_related("address").filter(address_id=pk).first()
+    return stop.address if stop is not None else None
+
+
+def _by_ids(records: QuerySet[Any], ids: Sequence[object]) -> list[Any] | None:
+    wanted = {parse_id(value) for value in ids}
+    if None in wanted:
+        return None
+    found = list(records.filter(pk__in=wanted))
+    return found if len(found) == len(wanted) else None
 
 
 @dataclass(frozen=True)

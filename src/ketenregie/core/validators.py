@@ -119,3 +119,19 @@ def validate_municipality_code(value: str) -> None:
             _("A CBS municipality code has four digits, such as 0599 for Rotterdam."),
             code="municipality_code",
         )
+
+
+# The largest id a database key (bigint) can hold; a larger number names nothing and must not reach a
+# query, where PostgreSQL would refuse it as out of range.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """An id a user sent, or None when it cannot name a record (not a number, or out of range)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 0 < number <= MAX_ID else None

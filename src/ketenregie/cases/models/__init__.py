@@ -23,6 +23,7 @@ from ketenregie.cases.models.findings import (
     MeasureStatus,
     RegistrationFormStatus,
 )
+from ketenregie.cases.models.history import OwnedRecord, RecordKind, RecordVersion
 
 __all__ = [
     "ALL_CATEGORIES",
@@ -45,7 +46,10 @@ __all__ = [
     "Measure",
     "MeasureKind",
     "MeasureStatus",
+    "OwnedRecord",
     "ParticipantRole",
+    "RecordKind",
+    "RecordVersion",
     "RegistrationFormStatus",
     "VisitStatus",
 ]

@@ -4,6 +4,7 @@ the files attached, and the dossiers handed over to other organisations."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -11,11 +12,27 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketenregie.cases.models.history import OwnedRecord
 from ketenregie.core.models import TenantModel, VersionedModel
+from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import validate_bsn
 
+if TYPE_CHECKING:
+    from ketenregie.core.actor import Actor
 
-class Finding(TenantModel, VersionedModel):
+
+def _recorded_by() -> models.ForeignKey:
+    return models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+
+class Finding(OwnedRecord, TenantModel, VersionedModel):
     """The findings (constateringen) at one address on one day.
 
     ``violation_found`` is derived, never typed in: it is true when any violation was established
@@ -30,14 +47,7 @@ class Finding(TenantModel, VersionedModel):
         "places.Address", on_delete=models.PROTECT, related_name="findings", verbose_name=_("address")
     )
     found_on = models.DateField(_("date of the visit"))
-    recorded_by_organisation = models.ForeignKey(
-        "core.Organisation",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by_organisation = _recorded_by()
     no_access = models.BooleanField(_("no access"), default=False)
     inhabited = models.BooleanField(_("inhabited"), null=True, blank=True)
     persons_found = models.PositiveIntegerField(_("persons found living there"), null=True, blank=True)
@@ -125,7 +135,7 @@ class RegistrationFormStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-class FirstRegistrationForm(TenantModel, VersionedModel):
+class FirstRegistrationForm(OwnedRecord, TenantModel, VersionedModel):
     """An eerste vestigingsformulier: a person found living unregistered, to be registered in the BRP."""
 
     finding = models.ForeignKey(
@@ -157,6 +167,7 @@ class FirstRegistrationForm(TenantModel, VersionedModel):
     )
     drawn_up_on = models.DateField(_("drawn up on"), default=timezone.localdate)
     processed_on = models.DateField(_("processed on"), null=True, blank=True)
+    recorded_by_organisation = _recorded_by()
 
     class Meta:
         ordering = ["-drawn_up_on", "-id"]
@@ -172,6 +183,18 @@ class FirstRegistrationForm(TenantModel, VersionedModel):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.given_names, self.surname_prefix, self.surname) if part)
+
+    def may_change(self, actor: Actor) -> bool:
+        """The form is drawn up for the BRP: besides its author, the municipality's civil affairs, who
+        process it there, set its status."""
+        if super().may_change(actor):
+            return True
+        return bool(
+            actor.can(Capability.PROCESS_FIRST_REGISTRATIONS)
+            and actor.organisation is not None
+            and actor.organisation.is_municipal
+            and actor.municipality.pk == self.municipality_id
+        )
 
 
 class MeasureKind(models.TextChoices):
@@ -191,7 +214,7 @@ class MeasureStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-class Measure(TenantModel, VersionedModel):
+class Measure(OwnedRecord, TenantModel, VersionedModel):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="measures", verbose_name=_("case")
     )
@@ -241,6 +264,7 @@ class Measure(TenantModel, VersionedModel):
         _("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.ISSUED
     )
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    recorded_by_organisation = _recorded_by()
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -290,7 +314,9 @@ def dossier_path(instance: models.Model, filename: str) -> str:
     return f"dossiers/{timezone.now():%Y/%m}/{filename}"
 
 
-class CaseAttachment(TenantModel):
+class CaseAttachment(OwnedRecord, TenantModel):
+    owner_field = "uploaded_by_organisation"
+
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case")
     )
@@ -357,6 +383,9 @@ class Handover(TenantModel):
     dossier = models.FileField(_("dossier (ZIP)"), upload_to=dossier_path, max_length=200, blank=True)
     dossier_sha256 = models.CharField(_("SHA-256 of the dossier"), max_length=64, blank=True)
     attachment_count = models.PositiveIntegerField(_("attachments included"), default=0)
+    # Which version of each finding the dossier carried ({finding id: version}); a later change of a
+    # finding does not change what was handed over.
+    finding_versions = models.JSONField(_("versions of the findings handed over"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-handed_over_at", "-id"]

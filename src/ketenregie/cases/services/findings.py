@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ketenregie.cases import timeline
+from ketenregie.cases import history, timeline
 from ketenregie.cases.access import case_access
 from ketenregie.cases.models import (
     Case,
@@ -132,16 +133,21 @@ def finding_record(
 
 @transaction.atomic
 def finding_update(*, actor: Actor, finding: Finding, expected_version: int, **changes: Any) -> Finding:
+    """Change a finding: only its recording organisation may, and the values it had are kept."""
     case = finding.case
     require_recording(actor, case)
-    _ensure_open(case)
     unknown = set(changes) - set(FINDING_FIELDS)
     if unknown:
         raise TypeError(f"not a finding field: {', '.join(sorted(unknown))}")
-    stored = Finding.objects.select_related("address").get(pk=finding.pk)
+    stored = Finding.objects.select_related("address", "case").get(pk=finding.pk)
+    history.require_may_change(actor, stored)
+    _ensure_open(case)
     if stored.version != expected_version:
         raise ConcurrentEditError(stored)
     changed = [name for name, value in changes.items() if getattr(stored, name) != value]
+    if not changed:
+        return stored
+    before = copy.copy(stored)
     for name, value in changes.items():
         setattr(stored, name, value)
     stored.full_clean(exclude=["recorded_by_organisation"])
@@ -149,16 +155,21 @@ def finding_update(*, actor: Actor, finding: Finding, expected_version: int, **c
     save_versioned(
         stored, expected_version=expected_version, fields=[*changed, "overcrowded", "violation_found"]
     )
-    if changed:
-        audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=changed)
-        timeline.record(
-            actor,
-            case,
-            kind=CaseEventKind.FINDING,
-            data_category=DataCategory.FINDINGS,
-            summary=_("Finding changed. %(summary)s") % {"summary": _summary(stored)},
-            fields=changed,
-        )
+    kept = history.keep_version(actor, before, changed=changed)
+    audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=changed)
+    timeline.record(
+        actor,
+        case,
+        kind=CaseEventKind.FINDING,
+        data_category=DataCategory.FINDINGS,
+        summary=_("Finding changed (version %(version)d; earlier: %(earlier)s). %(summary)s")
+        % {
+            "version": stored.version,
+            "earlier": history.earlier_values(stored, kept, quote_text=False),
+            "summary": _summary(stored),
+        },
+        fields=changed,
+    )
     return stored
 
 
@@ -198,8 +209,9 @@ def registration_form_add(
         previous_country=previous_country.strip().upper(),
         arrival_date=arrival_date,
         drawn_up_on=finding.found_on,
+        recorded_by_organisation=actor.organisation,
     )
-    form.full_clean()
+    form.full_clean(exclude=["recorded_by_organisation"])
     form.save()
     audit.record_change(
         actor, instance=form, action=AuditAction.CREATE, changed_fields=["given_names", "surname"]
@@ -218,17 +230,20 @@ def registration_form_add(
 def registration_form_set_status(
     *, actor: Actor, form: FirstRegistrationForm, expected_version: int, status: str
 ) -> FirstRegistrationForm:
-    """Civil affairs processes the form in the BRP (or rejects it)."""
+    """Civil affairs processes the form in the BRP (or rejects it); the status it had is kept."""
     actor.require(Capability.PROCESS_FIRST_REGISTRATIONS)
     ensure_same_municipality(actor, form)
+    history.require_may_change(actor, form)
     if status not in RegistrationFormStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
+    before = FirstRegistrationForm.objects.get(pk=form.pk)
     form.status = status
     fields = ["status"]
     if status == RegistrationFormStatus.PROCESSED:
         form.processed_on = timezone.localdate()
         fields.append("processed_on")
     save_versioned(form, expected_version=expected_version, fields=fields)
+    history.keep_version(actor, before, changed=fields)
     audit.record_change(actor, instance=form, action=AuditAction.UPDATE, changed_fields=fields)
     timeline.record(
         actor,
@@ -270,8 +285,9 @@ def measure_take(
         deadline=deadline,
         handed_to=handed_to,
         notes=notes,
+        recorded_by_organisation=actor.organisation,
     )
-    measure.full_clean()
+    measure.full_clean(exclude=["recorded_by_organisation"])
     measure.save()
     audit.record_change(actor, instance=measure, action=AuditAction.CREATE, changed_fields=["kind"])
     where = _(" at %(address)s") % {"address": address.label} if address else ""
@@ -299,12 +315,16 @@ def measure_take(
 
 @transaction.atomic
 def measure_set_status(*, actor: Actor, measure: Measure, expected_version: int, status: str) -> Measure:
+    """Only the organisation that took the measure changes its status; the status it had is kept."""
     actor.require(Capability.MANAGE_CASES)
     ensure_same_municipality(actor, measure)
+    history.require_may_change(actor, measure)
     if status not in MeasureStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
+    before = Measure.objects.get(pk=measure.pk)
     measure.status = status
     save_versioned(measure, expected_version=expected_version, fields=["status"])
+    history.keep_version(actor, before, changed=["status"])
     audit.record_change(actor, instance=measure, action=AuditAction.UPDATE, changed_fields=["status"])
     timeline.record(
         actor,
@@ -327,8 +347,11 @@ def attachment_add(
     if not access.sees_attachments:
         raise PermissionDenied(_("Your organisation's agreement does not cover photos and documents."))
     _ensure_open(case)
-    if finding is not None and finding.case_id != case.pk:
-        raise ValidationError(_("This finding belongs to another case."))
+    if finding is not None:
+        if finding.case_id != case.pk:
+            raise ValidationError(_("This finding belongs to another case."))
+        # A photo under a finding is part of what the finding says: its recorder's to add.
+        history.require_may_change(actor, finding)
     attachment = CaseAttachment.objects.create(
         municipality=actor.municipality,
         case=case,

@@ -65,6 +65,7 @@ def handover_create(*, actor: Actor, case: Case, to_organisation: Organisation, 
         handed_to=to_organisation,
         issued_on=timezone.localdate(),
         notes=note,
+        recorded_by_organisation=actor.organisation,
     )
     handover = Handover(
         municipality=actor.municipality,
@@ -79,6 +80,7 @@ def handover_create(*, actor: Actor, case: Case, to_organisation: Organisation, 
         note=note,
         dossier_sha256=dossier.sha256,
         attachment_count=dossier.attachment_count,
+        finding_versions=dossier.finding_versions,
     )
     handover.dossier.save(f"{dossier.filename}.zip", ContentFile(dossier.zip), save=False)
     handover.save()

@@ -27,6 +27,7 @@ from ketenregie.cases.models import (
     ParticipantRole,
     VisitStatus,
 )
+from ketenregie.cases.selectors import assignee_get
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
@@ -143,7 +144,8 @@ def case_update(*, actor: Actor, case: Case, expected_version: int, **changes: A
     if stored.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is closed; it can no longer be changed."))
     if "assigned_to" in changes and changes["assigned_to"] is not None:
-        _ensure_works_here(actor, changes["assigned_to"])
+        # The one rule for case officers, whatever the caller resolved the user through.
+        changes["assigned_to"] = assignee_get(actor=actor, user_id=changes["assigned_to"].pk)
     before = {name: getattr(stored, name) for name in changes}
     updated = update_versioned(
         actor, case, expected_version=expected_version, changes=changes, allowed=CASE_EDITABLE_FIELDS
@@ -165,13 +167,6 @@ def case_update(*, actor: Actor, case: Case, expected_version: int, **changes: A
             fields=[name for name in changed if name != "status"],
         )
     return updated
-
-
-def _ensure_works_here(actor: Actor, user: User) -> None:
-    if not user.memberships.filter(organisation__municipality=actor.municipality, is_active=True).exists():
-        raise ValidationError(
-            _("%(user)s does not work in this municipality.") % {"user": user.get_username()}
-        )
 
 
 @transaction.atomic
@@ -440,10 +435,10 @@ def team_set(*, actor: Actor, case: Case, expected_version: int, members: Iterab
     organisations = set(stored.participants.values_list("organisation_id", flat=True))
     members = list(members)
     for member in members:
+        # Not named: an id sent for someone elsewhere must not come back as a name.
         if not member.memberships.filter(organisation_id__in=organisations, is_active=True).exists():
             raise ValidationError(
-                _("%(user)s does not work for an organisation taking part in this case.")
-                % {"user": member.get_full_name() or member.get_username()}
+                _("Someone in the team does not work for an organisation taking part in this case.")
             )
     stored.team.set(members)
     save_versioned(stored, expected_version=expected_version, fields=[])

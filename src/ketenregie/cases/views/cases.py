@@ -114,6 +114,8 @@ def case_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 def detail_context(actor: Actor, case: Case, access: CaseAccess, **extra: Any) -> dict[str, Any]:
+    findings = selectors.case_findings(actor=actor, access=access)
+    measures = selectors.case_measures(actor=actor, access=access)
     return {
         "case": case,
         "access": access,
@@ -121,9 +123,12 @@ def detail_context(actor: Actor, case: Case, access: CaseAccess, **extra: Any) -
         "stops": selectors.case_addresses(actor=actor, access=access),
         "team": selectors.case_team(actor=actor, access=access),
         "signals": selectors.case_signals(actor=actor, access=access),
-        "findings": selectors.case_findings(actor=actor, access=access),
+        "findings": findings,
+        # Change links only for the records the reader's organisation recorded.
+        "changeable_findings": {f.pk for f in findings if f.may_change(actor)},
+        "changeable_measures": {m.pk for m in measures if m.may_change(actor)},
         "registration_forms": selectors.case_registration_forms(actor=actor, access=access),
-        "measures": selectors.case_measures(actor=actor, access=access),
+        "measures": measures,
         "attachments": selectors.case_attachments(actor=actor, access=access),
         "handovers": selectors.case_handovers(actor=actor, access=access),
         "timeline": selectors.case_timeline(actor=actor, access=access),
@@ -173,16 +178,7 @@ def case_reporters(request: HttpRequest, actor: Actor, case_id: int) -> HttpResp
 
 
 def _officers(actor: Actor) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__organisation__municipality=actor.municipality,
-            memberships__role="enforcement",
-            memberships__is_active=True,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("username")
-    )
+    return list(selectors.assignable_users(actor=actor))
 
 
 def _managed(actor: Actor, case_id: int) -> tuple[Case, CaseAccess]:
@@ -218,6 +214,8 @@ def case_edit(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("cases:case_detail", case_id=case.pk)
+    if form.errors and status == 200:
+        status = 400
     return render(request, "cases/case_edit.html", {"case": case, "form": form}, status=status)
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ketenregie.cases import selectors, services
+from ketenregie.cases import history, selectors, services
 from ketenregie.cases.forms import (
     AttachmentForm,
     FindingForm,
@@ -80,6 +80,7 @@ def finding_edit(request: HttpRequest, actor: Actor, case_id: int, finding_id: i
     case, access = selectors.case_get(actor=actor, case_id=case_id)
     require_recording(actor, case)
     finding = selectors.finding_get(actor=actor, access=access, finding_id=finding_id)
+    history.require_may_change(actor, finding)
     initial = {
         name: getattr(finding, name) for name in FindingForm.base_fields if name not in ("attachments",)
     }
@@ -214,6 +215,7 @@ def measure_status(request: HttpRequest, actor: Actor, case_id: int, measure_id:
     measure = Measure.objects.filter(pk=measure_id, case=case).first()
     if measure is None:
         raise Http404("measure not found")
+    history.require_may_change(actor, measure)
     form = MeasureStatusForm(
         request.POST or None, initial={"version": measure.version, "status": measure.status}
     )
