@@ -8,8 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from ketenregie.core.actor import actor_for_user
 from ketenregie.core.models import AuditAction, AuditEvent, Membership, Municipality, Organisation, Role, User
 from ketenregie.core.permissions import Capability, roles_with
+from ketenregie.core.selectors import personal_data_grants
+from ketenregie.demo.accounts import ensure_demo_accounts
 from tests import factories as f
 from tests.conftest import english_client
 
@@ -163,3 +166,14 @@ def test_another_municipalitys_grants_and_failed_logins_are_not_shown(
     english_client().post(reverse("web:login"), {"username": "outsider", "password": "wrong"})
     page = client_as(Role.PRIVACY_OFFICER).get(reverse("core:access_review"))
     assert page.context["failed_logins"] == []
+
+
+def test_the_demo_accounts_grants_are_in_the_privacy_officers_review(db: None) -> None:
+    municipality = f.MunicipalityFactory(code="0599", name="Rotterdam")
+    ensure_demo_accounts(municipality)
+    ensure_demo_accounts(municipality)  # a second run grants nothing new
+    officer = actor_for_user(User.objects.get(username=Role.PRIVACY_OFFICER))
+    assert officer is not None
+    grants = personal_data_grants(actor=officer)
+    assert sorted(grant.user for grant in grants) == sorted(roles_with(Capability.VIEW_PERSONAL_DATA))
+    assert {grant.granted_by for grant in grants} == {Role.ADMIN}

@@ -8,7 +8,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from ketenregie.core.models import Membership, Municipality, Organisation, OrganisationKind, Role, User
+from ketenregie.core import audit
+from ketenregie.core.actor import actor_for_user
+from ketenregie.core.models import (
+    AuditAction,
+    Membership,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 
 MUNICIPAL_DEPARTMENTS: dict[str, str] = {
     Role.POLICY: "Beleid Arbeidsmigratie",
@@ -57,6 +67,7 @@ def ensure_demo_accounts(municipality: Municipality) -> list[tuple[str, str, str
     organisations = ensure_organisations(municipality)
     password: str = settings.DEMO_PASSWORD
     rows: list[tuple[str, str, str]] = []
+    granted: list[Membership] = []
     for role in DEMO_ROLES:
         organisation = organisations[OrganisationKind.NLA] if role == Role.PARTNER else organisations[role]
         user, created = User.objects.get_or_create(
@@ -69,6 +80,20 @@ def ensure_demo_accounts(municipality: Municipality) -> list[tuple[str, str, str
             user.save()
         # A demo account works in exactly one municipality: the one seeded last.
         Membership.objects.filter(user=user).exclude(organisation=organisation).delete()
-        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=role
+        )
+        if created:
+            granted.append(membership)
         rows.append((user.username, role, organisation.name))
+    # The grants go in the trail as the functional administrator's, as they would in a real set-up, so
+    # the privacy officer's review of grants of roles that read personal data has its first entries.
+    administrator = actor_for_user(User.objects.get(username=Role.ADMIN))
+    for membership in granted if administrator is not None else ():
+        audit.record_membership_change(
+            administrator,
+            membership=membership,
+            action=AuditAction.CREATE,
+            changed_fields=["organisation", "role", "user"],
+        )
     return rows
