@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -30,6 +31,13 @@ def english_client() -> Client:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test starts with empty rate-limit counters: they count per client address, and in tests
+    every client is 127.0.0.1, so one test's requests would otherwise use up the next one's limit."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -204,13 +212,10 @@ def _risk_list(municipality: Municipality, address: Any) -> Any:
 
 @pytest.fixture
 def portal_settings(settings: Any, municipality: Municipality) -> Municipality:
-    """The portal serves Rotterdam; codes go to the outbox; forms may be sent at once; fresh rate limits."""
-    from django.core.cache import cache
-
+    """The portal serves Rotterdam; codes go to the outbox; forms may be sent at once."""
     settings.PORTAL_MUNICIPALITY = municipality.code
     settings.PORTAL_MESSAGE_SENDER = "ketenregie.portal.senders.OutboxSender"
     settings.PORTAL_MIN_FILL_SECONDS = 0
-    cache.clear()
     return municipality
 
 

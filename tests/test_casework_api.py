@@ -3,11 +3,10 @@ optimistic locking with ETag and If-Match, and problem+json errors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from ketenregie.cases.models import Case, Finding
@@ -15,13 +14,6 @@ from ketenregie.signals.models import Signal, SignalStatus
 from tests.conftest import Casework, World
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def public_melding(**overrides: Any) -> dict[str, Any]:

@@ -414,9 +414,6 @@ def test_a_partner_outside_the_case_finds_an_empty_board(
 
 
 def test_the_anonymous_public_may_submit_a_melding_but_see_nothing(casework: Casework) -> None:
-    from django.core.cache import cache
-
-    cache.clear()
     client = APIClient()
     created = client.post(
         "/api/v1/signals/",
