@@ -89,11 +89,12 @@ def ensure_demo_accounts(municipality: Municipality) -> list[tuple[str, str, str
     # The grants go in the trail as the functional administrator's, as they would in a real set-up, so
     # the privacy officer's review of grants of roles that read personal data has its first entries.
     administrator = actor_for_user(User.objects.get(username=Role.ADMIN))
-    for membership in granted if administrator is not None else ():
-        audit.record_membership_change(
-            administrator,
-            membership=membership,
-            action=AuditAction.CREATE,
-            changed_fields=["organisation", "role", "user"],
-        )
+    for membership in granted:
+        if administrator is not None:
+            audit.record_membership_change(
+                administrator,
+                membership=membership,
+                action=AuditAction.CREATE,
+                changed_fields=["organisation", "role", "user"],
+            )
     return rows
