@@ -11,6 +11,8 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from ketenregie.core.models import ApiToken, AuditEvent, Membership, User
@@ -233,3 +235,18 @@ def test_the_account_page_refuses_a_revocation_without_csrf_token(
     client.force_login(officer)
     assert client.post(reverse("web:api_tokens"), {"token": mine.pk}).status_code == 403
     assert ApiToken.objects.get(pk=mine.pk).revoked_at is None
+
+
+def test_a_user_with_a_second_factor_gets_a_token_only_with_its_code(officer: User) -> None:
+    device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+    credentials = {"username": officer.username, "password": f.PASSWORD}
+    without = APIClient().post("/api/v1/auth/token/", credentials, format="json")
+    assert without.status_code == 401
+    assert without.json()["code"] == "secondFactorRequired"
+    assert not ApiToken.objects.filter(user=officer).exists()
+    code = f"{totp(device.bin_key):06d}"
+    right = APIClient().post("/api/v1/auth/token/", {**credentials, "otpToken": code}, format="json")
+    assert right.status_code == 200
+    wrong = APIClient().post("/api/v1/auth/token/", {**credentials, "otpToken": "000000"}, format="json")
+    assert wrong.status_code in (401, 429)
+    assert ApiToken.objects.filter(user=officer).count() == 1

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -12,6 +13,7 @@ from ketenregie.api.problems import problem_response
 from ketenregie.api.throttling import ScopedRateThrottle
 from ketenregie.core.actor import actor_for_user
 from ketenregie.core.models import ApiToken, User
+from ketenregie.core.second_factor import second_factor_check
 from ketenregie.core.tokens import token_create, token_revoke, tokens_of
 
 
@@ -20,6 +22,12 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=256, style={"input_type": "password"})
     name = serializers.CharField(
         max_length=100, required=False, default="", help_text="A label to recognise the token by later."
+    )
+    otpToken = serializers.CharField(
+        max_length=12,
+        required=False,
+        default="",
+        help_text="The code from the authenticator app; required for users who set up two-factor login.",
     )
 
 
@@ -68,6 +76,17 @@ class ObtainTokenView(APIView):
                 status_code=401,
                 detail="Gebruikersnaam of wachtwoord klopt niet, of het account is tijdelijk geblokkeerd.",
                 code="invalidCredentials",
+                instance=request.get_full_path(),
+            )
+        if not second_factor_check(user, body.validated_data["otpToken"]).passed:
+            # A wrong or missing second factor counts towards the lockout, as at the web login.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.get_username()}, request=request._request
+            )
+            return problem_response(
+                status_code=401,
+                detail="Dit account logt in met twee stappen: geef in otpToken de code uit de app.",
+                code="secondFactorRequired",
                 instance=request.get_full_path(),
             )
         token, key = token_create(user=user, name=body.validated_data["name"], actor=actor_for_user(user))

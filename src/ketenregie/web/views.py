@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,6 +29,7 @@ from ketenregie.api.problems import is_api_request, problem_http_response
 from ketenregie.core.actor import ACTIVE_ORGANISATION_SESSION_KEY, Actor, organisations_of
 from ketenregie.core.middleware import NulCharacterInRequest
 from ketenregie.core.models import ApiToken, User
+from ketenregie.core.second_factor import second_factor_check
 from ketenregie.core.tokens import token_revoke, tokens_of
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.home import key_figures_for
@@ -62,10 +62,10 @@ class StaffAuthenticationForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         user = self.get_user()
-        if user is not None and any(devices_for_user(user, confirmed=True)):
+        if user is not None:
             token = (cleaned.get("otp_token") or "").strip()
-            device = match_token(user, token) if token else None
-            if device is None:
+            check = second_factor_check(user, token)
+            if not check.passed:
                 # A wrong second factor counts towards the lockout, like a wrong password.
                 user_login_failed.send(
                     sender=__name__, credentials={"username": user.get_username()}, request=self.request
@@ -77,7 +77,7 @@ class StaffAuthenticationForm(AuthenticationForm):
                     else _("That code is not right. Try the newest code from your authenticator app."),
                     code="otp_invalid",
                 )
-            self.otp_device = device
+            self.otp_device = check.device
         return cleaned
 
 
