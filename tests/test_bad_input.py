@@ -151,6 +151,9 @@ BAD_QUERIES = [
     f"/api/v1/risk/address-scores/?run={TOO_BIG}",
     "/api/v1/risk/address-scores/?neighbourhood=%00",
     "/api/v1/risk/address-scores/?minScore=abc",
+    # '²' passes str.isdigit() but not int(): every number a user sends is read by core.validators.
+    "/api/v1/risk/address-scores/?minScore=%C2%B2",
+    "/api/v1/risk/address-scores/?run=%C2%B2",
     "/api/v1/addresses/%00/",
 ]
 
@@ -165,6 +168,38 @@ def test_bad_query_parameters_are_never_a_server_error(
     assert response.status_code < 500
     if response.status_code >= 400:
         assert response["Content-Type"] == PROBLEM
+
+
+def test_a_charset_that_is_no_text_encoding_is_a_problem_not_a_crash() -> None:
+    response = APIClient().post(
+        "/api/v1/signals/", b"{}", content_type="application/json; charset=zlib_codec"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+
+
+@pytest.mark.parametrize("value", ['"\u00b2"', "\u00b2", '"1_0"'])
+def test_an_if_match_that_only_looks_like_a_number_is_a_problem(
+    world: World, api_as: Callable[[str], APIClient], value: str
+) -> None:
+    client = api_as("enforcement")
+    client.raise_request_exception = False
+    response = client.patch(
+        f"/api/v1/employers/{world.employer.pk}/",
+        {"name": "Nieuw"},
+        format="json",
+        HTTP_IF_MATCH=value.encode().decode("unicode_escape"),
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalidIfMatch"
+
+
+def test_a_case_search_for_a_superscript_digit_is_no_server_error(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("enforcement")
+    client.raise_request_exception = False
+    assert client.get("/app/cases/?search=%C2%B2").status_code == 200
 
 
 @pytest.mark.parametrize(

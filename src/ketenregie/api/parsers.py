@@ -36,7 +36,9 @@ class JSONBodyParser(JSONParser):
             data = json.loads(text, parse_constant=self._refuse_constant)
         except RecursionError:
             raise ParseError(f"De body is dieper genest dan {MAX_DEPTH} niveaus.", code="tooDeep") from None
-        except ValueError:  # also UnicodeDecodeError and JSONDecodeError
+        except (ValueError, LookupError):
+            # ValueError covers UnicodeDecodeError and JSONDecodeError; LookupError a charset that names a
+            # codec that is not a text encoding (zlib_codec, base64_codec, rot13).
             raise ParseError("De body is geen geldige JSON.", code="invalidJson") from None
         if _too_deep(data, MAX_DEPTH):
             raise ParseError(f"De body is dieper genest dan {MAX_DEPTH} niveaus.", code="tooDeep")

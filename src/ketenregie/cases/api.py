@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ketenregie.api.base import api_actor, requires
+from ketenregie.api.concurrency import if_match_version
 from ketenregie.api.problems import problem_response
 from ketenregie.cases import selectors, services
 from ketenregie.cases.access import CaseAccess, can_see_cases
@@ -50,7 +51,6 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import Organisation
 from ketenregie.core.permissions import Capability
-from ketenregie.signals.api import _if_match
 
 
 class CanSeeCases(BasePermission):
@@ -245,7 +245,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         actor, case, access = self._case(request, pk)
         if not access.manages:
             raise exceptions.PermissionDenied()
-        expected = _if_match(request)
+        expected = if_match_version(request)
         if isinstance(expected, Response):
             return expected
         body = body_class(data=request.data, context={"actor": actor})
@@ -299,7 +299,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if finding_pk is None:
             raise exceptions.NotFound()
         finding = selectors.finding_get(actor=actor, access=access, finding_id=finding_pk)
-        expected = _if_match(request)
+        expected = if_match_version(request)
         if isinstance(expected, Response):
             return expected
         body = FindingChangeSerializer(data=request.data)

@@ -126,12 +126,24 @@ def validate_municipality_code(value: str) -> None:
 MAX_ID = 2**63 - 1
 
 
-def parse_id(value: object) -> int | None:
-    """An id a user sent, or None when it cannot name a record (not a number, or out of range)."""
+def parse_number(value: object, *, minimum: int = 0) -> int | None:
+    """A whole number a user sent (a version, a score, an id), or None when it is not one.
+
+    Only ASCII digits count: str.isdigit() also accepts '²', on which int() fails, and int() itself
+    accepts '1_000' and Arabic-Indic digits. Beyond the database's bigint range nothing can match.
+    """
     if isinstance(value, bool):
         return None
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if 0 < number <= MAX_ID else None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not (text.isascii() and text.isdecimal()) or len(text) > 19:
+            return None
+        number = int(text)
+    return number if minimum <= number <= MAX_ID else None
+
+
+def parse_id(value: object) -> int | None:
+    """An id a user sent, or None when it cannot name a record (not a number, or out of range)."""
+    return parse_number(value, minimum=1)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ketenregie.api.base import api_actor, query_bool, requires
+from ketenregie.api.concurrency import if_match_version
 from ketenregie.api.problems import problem_response
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
@@ -112,26 +113,14 @@ class EmployerViewSet(
     def partial_update(self, request: Request, pk: str) -> Response:
         actor = api_actor(request)
         employer = selectors.employer_get(actor=actor, employer_id=int(pk))
-        if_match = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/").strip('"')
-        if not if_match:
-            return problem_response(
-                status_code=428,
-                detail="Stuur If-Match met de ETag (versie) die u las.",
-                code="preconditionRequired",
-                instance=request.get_full_path(),
-            )
-        if not if_match.isdigit():
-            return problem_response(
-                status_code=400,
-                detail='If-Match moet een ETag zijn zoals "3".',
-                code="invalidIfMatch",
-                instance=request.get_full_path(),
-            )
+        expected = if_match_version(request)
+        if isinstance(expected, Response):
+            return expected
         serializer = self.get_serializer(employer, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
             services.employer_update(
-                actor=actor, employer=employer, expected_version=int(if_match), **serializer.validated_data
+                actor=actor, employer=employer, expected_version=expected, **serializer.validated_data
             )
         except ConcurrentEditError as error:
             return problem_response(

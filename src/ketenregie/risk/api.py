@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 
 from ketenregie.api.base import api_actor, requires
 from ketenregie.core.permissions import Capability
+from ketenregie.core.validators import parse_id, parse_number
 from ketenregie.risk import selectors
 from ketenregie.risk.explain import explain, rule_names
 from ketenregie.risk.models import AddressRiskScore, RiskRun
@@ -112,13 +113,13 @@ class AddressRiskScoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         actor = api_actor(self.request)
         params = self.request.query_params
         run_id = params.get("run")
-        if run_id is not None and not run_id.isdigit():
+        if run_id is not None and parse_id(run_id) is None:
             raise serializers.ValidationError({"run": ["Geef het nummer van een run."]})
         rule = params.get("rule", "")
         if rule and rule not in rule_names():
             raise serializers.ValidationError({"rule": [f"Onbekende regel '{rule}'."]})
         min_score = params.get("minScore")
-        if min_score is not None and not min_score.isdigit():
+        if min_score is not None and parse_number(min_score) is None:
             raise serializers.ValidationError({"minScore": ["Geef een geheel getal van 0 of meer."]})
         neighbourhood = params.get("neighbourhood", "")
         neighbourhood_id = None

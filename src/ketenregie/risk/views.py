@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
+from ketenregie.core.validators import parse_id, parse_number
 from ketenregie.risk import selectors, services
 from ketenregie.risk.forms import ControlListForm, RulesForm, ScoreFilterForm, SetAsideForm
 from ketenregie.risk.models import EntryStatus, RiskRun
@@ -184,7 +185,7 @@ def entry_open_case(request: HttpRequest, actor: Actor, entry_id: int) -> HttpRe
 @staff_view(Capability.VIEW_RISK, Capability.MANAGE_CASES)
 def plan_integral_control(request: HttpRequest, actor: Actor, list_id: int) -> HttpResponse:
     control_list = selectors.control_list_get(actor=actor, list_id=list_id)
-    ids = [int(value) for value in request.POST.getlist("entries") if value.isdigit()]
+    ids = [entry_id for value in request.POST.getlist("entries") if (entry_id := parse_id(value)) is not None]
     entries = list(control_list.entries.filter(pk__in=ids))
     try:
         case = services.control_list_plan_integral_control(actor=actor, entries=entries)
@@ -229,7 +230,7 @@ def entry_reopen(request: HttpRequest, actor: Actor, entry_id: int) -> HttpRespo
     entry = selectors.entry_get(actor=actor, entry_id=entry_id)
     try:
         services.control_list_entry_reopen(
-            actor=actor, entry=entry, expected_version=int(request.POST.get("version") or 0)
+            actor=actor, entry=entry, expected_version=parse_number(request.POST.get("version")) or 0
         )
     except (ValidationError, ConcurrentEditError) as error:
         messages.error(

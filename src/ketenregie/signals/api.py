@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from ketenregie.api.base import IdField, api_actor, requires
+from ketenregie.api.concurrency import if_match_version
 from ketenregie.api.problems import problem_response
 from ketenregie.api.throttling import AnonRateThrottle, UserRateThrottle
 from ketenregie.core.concurrency import ConcurrentEditError
@@ -150,25 +151,6 @@ class SignalChangeSerializer(serializers.Serializer):
 
 class SuggestSerializer(serializers.Serializer):
     text = serializers.CharField(min_length=1, max_length=5000)
-
-
-def _if_match(request: Request) -> int | Response:
-    value = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
-    if not value:
-        return problem_response(
-            status_code=428,
-            detail="Stuur If-Match met de ETag (versie) die u las.",
-            code="preconditionRequired",
-            instance=request.get_full_path(),
-        )
-    if not value.isdigit():
-        return problem_response(
-            status_code=400,
-            detail='If-Match moet een ETag zijn zoals "3".',
-            code="invalidIfMatch",
-            instance=request.get_full_path(),
-        )
-    return int(value)
 
 
 @extend_schema_view(
@@ -308,7 +290,7 @@ class SignalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def partial_update(self, request: Request, pk: str) -> Response:
         actor = api_actor(request)
         signal = selectors.signal_get(actor=actor, signal_id=int(pk))
-        expected = _if_match(request)
+        expected = if_match_version(request)
         if isinstance(expected, Response):
             return expected
         body = SignalChangeSerializer(data=request.data)

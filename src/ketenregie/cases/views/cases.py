@@ -30,6 +30,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import User
 from ketenregie.core.permissions import Capability
+from ketenregie.core.validators import parse_id
 from ketenregie.signals import selectors as signal_selectors
 from ketenregie.web.exports import Column, export_response
 from ketenregie.web.lists import requested_export
@@ -83,8 +84,9 @@ def case_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
     signals = []
     for part in signal_ids.split(","):
-        if part.strip().isdigit():
-            signals.append(signal_selectors.signal_get(actor=actor, signal_id=int(part)))
+        signal_id = parse_id(part)
+        if signal_id is not None:
+            signals.append(signal_selectors.signal_get(actor=actor, signal_id=signal_id))
     initial: dict[str, Any] = {"signal_ids": ",".join(str(s.pk) for s in signals)}
     if signals:
         first = signals[0]

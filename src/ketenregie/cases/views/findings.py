@@ -28,6 +28,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import Organisation, OrganisationKind
 from ketenregie.core.permissions import Capability
+from ketenregie.core.validators import parse_id
 from ketenregie.web.decorators import staff_view
 
 
@@ -36,11 +37,7 @@ def finding_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResp
     case, access = selectors.case_get(actor=actor, case_id=case_id)
     require_recording(actor, case)
     stops = {stop.address_id: stop for stop in selectors.case_addresses(actor=actor, access=access)}
-    try:
-        address_id = int(request.POST.get("address") or request.GET.get("address") or 0)
-    except ValueError:
-        address_id = 0
-    stop = stops.get(address_id)
+    stop = stops.get(parse_id(request.POST.get("address") or request.GET.get("address")) or 0)
     if stop is None:
         raise Http404("address not in this case")
     form = FindingForm(
@@ -146,8 +143,9 @@ def registration_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST":
         form_id = request.POST.get("form", "")
         status_form = RegistrationStatusForm(request.POST)
-        if form_id.isdigit() and status_form.is_valid():
-            registration = selectors.registration_form_get(actor=actor, form_id=int(form_id))
+        registration_id = parse_id(form_id)
+        if registration_id is not None and status_form.is_valid():
+            registration = selectors.registration_form_get(actor=actor, form_id=registration_id)
             try:
                 services.registration_form_set_status(
                     actor=actor,
