@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ketenregie.core.actor import actor_for_user
 from ketenregie.core.models import AuditAction, AuditEvent, Membership, Municipality, Organisation, Role, User
-from ketenregie.core.permissions import Capability, roles_with
+from ketenregie.core.permissions import roles_reaching_personal_data
 from ketenregie.core.selectors import personal_data_grants
 from ketenregie.demo.accounts import ensure_demo_accounts
 from tests import factories as f
@@ -143,9 +143,10 @@ def test_the_privacy_officer_sees_a_new_grant_of_a_role_with_personal_data(
     assert "collega" in page.content.decode()
 
 
-def test_the_roles_under_review_are_those_that_read_personal_data() -> None:
-    # Read from the capability table, so a new such role is reviewed without touching the page.
-    assert roles_with(Capability.VIEW_PERSONAL_DATA) == {Role.ENFORCEMENT, Role.CIVIL_AFFAIRS}
+def test_the_roles_under_review_are_those_that_reach_personal_data() -> None:
+    # Read from the capability table, so a new such role is reviewed without touching the page: the
+    # registers' readers, the partners of shared cases and the administrators who hand out roles.
+    assert roles_reaching_personal_data() == {Role.ENFORCEMENT, Role.CIVIL_AFFAIRS, Role.PARTNER, Role.ADMIN}
 
 
 def test_a_failed_login_with_an_unknown_name_is_shown_shortened_to_the_privacy_officer(
@@ -175,5 +176,8 @@ def test_the_demo_accounts_grants_are_in_the_privacy_officers_review(db: None) -
     officer = actor_for_user(User.objects.get(username=Role.PRIVACY_OFFICER))
     assert officer is not None
     grants = personal_data_grants(actor=officer)
-    assert sorted(grant.user for grant in grants) == sorted(roles_with(Capability.VIEW_PERSONAL_DATA))
+    assert sorted(grant.user for grant in grants) == sorted(roles_reaching_personal_data())
+    assert {Role.ENFORCEMENT, Role.CIVIL_AFFAIRS, Role.PARTNER, Role.ADMIN} <= {
+        grant.user for grant in grants
+    }
     assert {grant.granted_by for grant in grants} == {Role.ADMIN}

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from ketenregie.cases import services
+from ketenregie.cases import selectors, services
 from ketenregie.cases.dossier import findings_handed_over
 from ketenregie.cases.models import (
     Case,
@@ -384,3 +384,24 @@ def test_a_measure_refuses_an_organisation_or_address_of_another_municipality(
     warning = client.post(url, {"kind": "warning", "addressId": foreign_address.pk}, format="json")
     assert warning.status_code == 400
     assert Measure.objects.count() == before
+
+
+def test_only_those_who_record_findings_can_go_on_the_team(casework: Casework) -> None:
+    lead = casework.case.participants.first()
+    assert lead is not None
+    # A council member of a participating organisation: a member of it, but not someone who visits.
+    council_member = f.UserFactory(username="raadslid")
+    council_member.memberships.create(organisation=lead.organisation, role=Role.COUNCIL)
+    officer = _actor(casework.personas[Role.ENFORCEMENT])
+    candidates = set(selectors.team_candidates(case=casework.case))
+    assert casework.personas[Role.ENFORCEMENT] in candidates
+    assert council_member not in candidates
+    with pytest.raises(ValidationError) as refused:
+        services.team_set(
+            actor=officer,
+            case=casework.case,
+            expected_version=casework.case.version,
+            members=[council_member],
+        )
+    assert "raadslid" not in str(refused.value)
+    assert not casework.case.team.exists()

@@ -75,8 +75,8 @@ def case_keys(*, actor: Actor, filters: CaseFilter) -> QuerySet[Case]:
     search = filters.search.strip()
     if search:
         digits = search.upper().removeprefix("Z-").split("-")[-1].lstrip("0")
-        by_number = digits.isdigit()
-        cases = cases.filter(pk=int(digits)) if by_number else cases.filter(title__icontains=search)
+        number = parse_id(digits)
+        cases = cases.filter(pk=number) if number is not None else cases.filter(title__icontains=search)
     return cases.order_by("-opened_on", "-id")
 
 
@@ -413,6 +413,21 @@ def assignable_users(*, actor: Actor) -> QuerySet[User]:
         )
         .distinct()
         .order_by("username")
+    )
+
+
+def team_candidates(*, case: Case) -> QuerySet[User]:
+    """Who may go along on the case's visits: an active member of a participating organisation, in a role
+    that records findings (never the council, the privacy officer or the information point)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__organisation__in=case.participants.values("organisation_id"),
+            memberships__role__in=roles_with(Capability.RECORD_FINDINGS),
+        )
+        .distinct()
+        .order_by("last_name", "username")
     )
 
 

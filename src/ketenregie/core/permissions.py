@@ -141,3 +141,13 @@ def capabilities_for(roles: frozenset[str]) -> frozenset[Capability]:
 
 def roles_with(capability: Capability) -> frozenset[str]:
     return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+
+
+# Capabilities that reach personal data, directly (the registers), through shared cases (findings about
+# people), or through the administration (which can hand out the other two or reset a password).
+REACHES_PERSONAL_DATA = frozenset({C.VIEW_PERSONAL_DATA, C.VIEW_SHARED_CASES, C.ADMINISTER})
+
+
+def roles_reaching_personal_data() -> frozenset[str]:
+    """The roles whose grants the privacy officer reviews."""
+    return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if caps & REACHES_PERSONAL_DATA)

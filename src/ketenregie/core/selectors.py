@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.models import AuditAction, AuditEvent, Membership, Municipality, Norms, Role
-from ketenregie.core.permissions import Capability, roles_with
+from ketenregie.core.permissions import Capability, roles_reaching_personal_data
 
 
 def norms_for(municipality: Municipality) -> Norms:
@@ -84,7 +84,8 @@ def personal_data_grants(*, actor: Actor, days: int = 90, limit: int = 200) -> l
     """Recent grants of roles that may read personal data, for the privacy officer to review.
 
     Read from the trail, not from the memberships: a role given and taken back the next day was still
-    given. The roles come from the capability table, so a new role that reads personal data shows up.
+    given. The roles come from the capability table (permissions.REACHES_PERSONAL_DATA), so a new role
+    that reaches personal data shows up.
     """
     actor.require(Capability.VIEW_AUDIT_TRAIL)
     events = list(
@@ -93,7 +94,7 @@ def personal_data_grants(*, actor: Actor, days: int = 90, limit: int = 200) -> l
             object_type="core.membership",
             action__in=[AuditAction.CREATE, AuditAction.UPDATE],
             occurred_at__gte=timezone.now() - dt.timedelta(days=days),
-            detail__role__in=sorted(roles_with(Capability.VIEW_PERSONAL_DATA)),
+            detail__role__in=sorted(roles_reaching_personal_data()),
             detail__is_active=True,
         ).order_by("-occurred_at", "-id")[:limit]
     )

@@ -27,7 +27,7 @@ from ketenregie.cases.models import (
     ParticipantRole,
     VisitStatus,
 )
-from ketenregie.cases.selectors import assignee_get
+from ketenregie.cases.selectors import assignee_get, team_candidates
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
@@ -432,11 +432,11 @@ def team_set(*, actor: Actor, case: Case, expected_version: int, members: Iterab
     stored = Case.objects.select_for_update().get(pk=case.pk)
     if stored.version != expected_version:
         raise ConcurrentEditError(stored)
-    organisations = set(stored.participants.values_list("organisation_id", flat=True))
     members = list(members)
+    allowed = set(team_candidates(case=stored).values_list("pk", flat=True))
     for member in members:
         # Not named: an id sent for someone elsewhere must not come back as a name.
-        if not member.memberships.filter(organisation_id__in=organisations, is_active=True).exists():
+        if member.pk not in allowed:
             raise ValidationError(
                 _("Someone in the team does not work for an organisation taking part in this case.")
             )

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +18,6 @@ from ketenregie.cases.views.cases import _managed
 from ketenregie.cases.views.common import case_view, is_htmx
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
-from ketenregie.core.models import User
 from ketenregie.core.permissions import Capability
 from ketenregie.signals.services import resolve_address
 
@@ -63,17 +61,6 @@ def participants(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespon
     )
 
 
-def _team_candidates(case: Case) -> QuerySet[User]:
-    organisations = case.participants.values_list("organisation_id", flat=True)
-    return (
-        User.objects.filter(
-            memberships__organisation_id__in=organisations, memberships__is_active=True, is_active=True
-        )
-        .distinct()
-        .order_by("last_name", "username")
-    )
-
-
 def _planning_context(actor: Actor, case: Case, access: CaseAccess, **forms: Any) -> dict[str, Any]:
     return {
         "case": case,
@@ -88,7 +75,7 @@ def _planning_context(actor: Actor, case: Case, access: CaseAccess, **forms: Any
                 "members": [u.pk for u in case.team.all()],
                 "planned_on": case.planned_on,
             },
-            candidates=_team_candidates(case),
+            candidates=selectors.team_candidates(case=case),
         ),
         "address_form": forms.get("address_form") or AddressAddForm(),
     }
@@ -104,7 +91,7 @@ def planning(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
 @case_view(Capability.MANAGE_CASES)
 def planning_team(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
     case, access = _managed(actor, case_id)
-    form = TeamForm(request.POST or None, candidates=_team_candidates(case))
+    form = TeamForm(request.POST or None, candidates=selectors.team_candidates(case=case))
     if request.method == "POST" and form.is_valid():
         try:
             case = services.team_set(
