@@ -51,6 +51,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import Organisation
 from ketenregie.core.permissions import Capability
+from ketenregie.core.validators import parse_id
 
 
 class CanSeeCases(BasePermission):
@@ -295,7 +296,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["patch"], url_path="findings/<int:finding_id>")
     def finding_change(self, request: Request, pk: str, finding_id: int) -> Response:
         actor, _case, access = self._case(request, pk)
-        finding_pk = selectors.parse_id(finding_id)
+        finding_pk = parse_id(finding_id)
         if finding_pk is None:
             raise exceptions.NotFound()
         finding = selectors.finding_get(actor=actor, access=access, finding_id=finding_pk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ketenregie.core.actor import Actor
 from ketenregie.core.models import AuditAction, AuditEvent, Membership, Municipality, Norms, Role
 from ketenregie.core.permissions import Capability, roles_reaching_personal_data
+from ketenregie.core.validators import parse_id
 
 
 def norms_for(municipality: Municipality) -> Norms:
@@ -99,11 +100,11 @@ def personal_data_grants(*, actor: Actor, days: int = 90, limit: int = 200) -> l
         ).order_by("-occurred_at", "-id")[:limit]
     )
     memberships = Membership.objects.select_related("user", "organisation").in_bulk(
-        [int(event.object_id) for event in events if event.object_id.isdigit()]
+        [pk for event in events if (pk := parse_id(event.object_id)) is not None]
     )
     grants = []
     for event in events:
-        membership = memberships.get(int(event.object_id)) if event.object_id.isdigit() else None
+        membership = memberships.get(parse_id(event.object_id) or 0)
         grants.append(
             RoleGrant(
                 occurred_at=event.occurred_at,
