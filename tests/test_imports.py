@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.imports import ImportRejected, run_import
@@ -69,7 +70,7 @@ def test_duplicates_within_a_file_are_reported(actor_for: Callable[[str], Actor]
 
 
 def test_missing_and_unknown_columns_are_reported_before_any_row(actor_for: Callable[[str], Actor]) -> None:
-    with pytest.raises(ImportRejected) as refused:
+    with pytest.raises(ImportRejected) as refused, translation.override("en"):
         run_import(
             actor=actor_for("civil_affairs"),
             importer=EmployerImporter(),

@@ -206,6 +206,9 @@ class ResidenceSource(models.TextChoices):
     BRP = "brp", _("BRP")
     RNI = "rni", _("RNI")
     EMPLOYER = "employer", _("employer")
+    AGENCY = "agency", _("temp agency")
+    HOUSING_PROVIDER = "housing_provider", _("housing provider")
+    INFOPOINT = "infopoint", _("information point")
     SELF_SERVICE = "self_service", _("self-service")
     INSPECTION = "inspection", _("inspection")
 
