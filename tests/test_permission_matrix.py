@@ -374,9 +374,10 @@ def test_the_capability_table_is_what_the_roles_were_designed_to_do() -> None:
     """Partners see nothing of the registers, only shared cases; council and the privacy officer see no
     personal data; only the enforcement department sees every case and every melding."""
     assert ROLE_CAPABILITIES[Role.PARTNER] == frozenset(
-        {C.SUBMIT_SIGNALS, C.VIEW_SHARED_CASES, C.RECORD_FINDINGS}
+        {C.SUBMIT_SIGNALS, C.VIEW_SHARED_CASES, C.RECORD_FINDINGS, C.DELIVER_DATA}
     )
     holders = {c: {r for r, caps in ROLE_CAPABILITIES.items() if c in caps} for c in Capability}
+    assert holders[C.DELIVER_DATA] == {Role.PARTNER, Role.CIVIL_AFFAIRS, Role.ADMIN}
     assert holders[C.VIEW_PERSONAL_DATA] == {Role.ENFORCEMENT, Role.CIVIL_AFFAIRS}
     assert holders[C.VIEW_AUDIT_TRAIL] == {Role.PRIVACY_OFFICER}
     assert holders[C.ADMINISTER] == {Role.ADMIN}

@@ -44,6 +44,8 @@ class Capability(StrEnum):
     VIEW_RISK_RUNS = "view_risk_runs"
     RUN_RISK = "run_risk"
     MANAGE_RISK_SETTINGS = "manage_risk_settings"
+    # Deliveries to the register (issue 12): an employer's, agency's or housing provider's own lists.
+    DELIVER_DATA = "deliver_data"
 
 
 C = Capability
@@ -90,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.VIEW_PERSONAL_DATA,
             C.EDIT_PEOPLE,
             C.IMPORT_REGISTERS,
+            C.DELIVER_DATA,
             C.VIEW_MONITORING,
             C.HANDLE_SELF_SERVICE_REPORTS,
             C.SUBMIT_SIGNALS,
@@ -110,7 +113,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.SUBMIT_SIGNALS,
         }
     ),
-    Role.PARTNER: frozenset({C.SUBMIT_SIGNALS, C.VIEW_SHARED_CASES, C.RECORD_FINDINGS}),
+    # A partner account of an employer, agency or housing provider delivers its own lists of workers and
+    # occupants; delivering writes to the register and reads nothing from it.
+    Role.PARTNER: frozenset({C.SUBMIT_SIGNALS, C.VIEW_SHARED_CASES, C.RECORD_FINDINGS, C.DELIVER_DATA}),
     Role.PRIVACY_OFFICER: frozenset(
         {C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL, C.VIEW_MONITORING, C.VIEW_AGREEMENTS, C.VIEW_RISK_RUNS}
     ),
@@ -121,6 +126,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.VIEW_REGISTERS,
             C.ADMINISTER,
             C.IMPORT_REGISTERS,
+            C.DELIVER_DATA,
             C.VIEW_MONITORING,
             C.VIEW_AGREEMENTS,
             C.VIEW_RISK,
