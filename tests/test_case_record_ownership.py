@@ -190,7 +190,8 @@ def test_a_change_keeps_the_earlier_values_and_the_case_page_shows_them(
     assert (kept.version, kept.values["persons_found"], kept.changed_fields) == (1, 9, ["persons_found"])
     assert kept.changed_by_name == Role.ENFORCEMENT
     event = CaseEvent.objects.filter(case=casework.case, fields=["persons_found"]).get()
-    assert "persons found living there: 9" in event.summary
+    # Written outside a request, the event's summary is in the default language (Dutch).
+    assert "aangetroffen bewoners: 9" in event.summary
     page = client_as(Role.ENFORCEMENT).get(reverse("cases:case_detail", args=[casework.case.pk]))
     assert "version 1 said: persons found living there: 9" in page.content.decode()
 

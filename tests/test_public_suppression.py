@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from ketenregie.core.kpi import Period
@@ -77,7 +78,10 @@ def small_town(municipality: Municipality, personas: Any) -> Municipality:
         )
     f.HousingLocationFactory.create_batch(2, municipality=municipality)
     services.refresh_values(municipality=municipality, years=[YEAR - 1, YEAR])
-    catalogue = {i.code: i for i in services.sync_catalogue(municipality=municipality)}
+    # The catalogue keeps indicator names in the language it is synchronised in; the report read
+    # below is the English edition.
+    with translation.override("en"):
+        catalogue = {i.code: i for i in services.sync_catalogue(municipality=municipality)}
     period = Period.year(YEAR)
     ManualValue.objects.create(
         municipality=municipality,

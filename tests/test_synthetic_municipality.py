@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 
 from ketenregie.core.models import Municipality, Role, User
 from ketenregie.demo.generator import seed_municipality
@@ -44,9 +47,19 @@ def test_the_same_seed_gives_the_same_municipality(db: None) -> None:
     assert fingerprint() != first
 
 
+@pytest.fixture(scope="module")
+def _seeded_rotterdam(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Seeding takes seconds and the tests below only read: they share one seed. It is written in a
+    transaction around the module (each test runs in a savepoint inside it) and rolled back after."""
+    fast_passwords = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic(), fast_passwords:
+        call_command("seed", "--profile", "rotterdam", "--seed", "3", "--scale", "0.01", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def rotterdam(db: None) -> Municipality:
-    call_command("seed", "--profile", "rotterdam", "--seed", "3", "--scale", "0.01", stdout=StringIO())
+def rotterdam(_seeded_rotterdam: None, db: None) -> Municipality:
     return Municipality.objects.get(code="0599")
 
 
