@@ -6,37 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_record_ownership_and_history'),
-        ('people', '0006_residence_verification_history'),
+        ("cases", "0003_record_ownership_and_history"),
+        ("people", "0006_residence_verification_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='firstregistrationform',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('rni', 'registered in the RNI (non-resident)'), ('brp_request', 'BRP registration requested')], max_length=12, verbose_name='outcome'),
+            model_name="firstregistrationform",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("rni", "registered in the RNI (non-resident)"),
+                    ("brp_request", "BRP registration requested"),
+                ],
+                max_length=12,
+                verbose_name="outcome",
+            ),
         ),
         migrations.AddField(
-            model_name='firstregistrationform',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person', verbose_name='person in the register'),
+            model_name="firstregistrationform",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="people.person",
+                verbose_name="person in the register",
+            ),
         ),
         migrations.AddField(
-            model_name='firstregistrationform',
-            name='processed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='processed at'),
+            model_name="firstregistrationform",
+            name="processed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="processed at"),
         ),
         migrations.AddField(
-            model_name='firstregistrationform',
-            name='processed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='processed by'),
+            model_name="firstregistrationform",
+            name="processed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="processed by",
+            ),
         ),
         migrations.AddField(
-            model_name='firstregistrationform',
-            name='processed_by_name',
-            field=models.CharField(blank=True, max_length=150, verbose_name='processed by'),
+            model_name="firstregistrationform",
+            name="processed_by_name",
+            field=models.CharField(blank=True, max_length=150, verbose_name="processed by"),
         ),
     ]
