@@ -40,6 +40,8 @@ def registration_process(request: HttpRequest, actor: Actor, form_id: int) -> Ht
     form = RegistrationProcessForm(request.POST or None, candidate_ids=list(by_id), initial=initial)
     status = 200
     processable = registration.status in (RegistrationFormStatus.DRAWN_UP, RegistrationFormStatus.SENT)
+    if request.method == "POST" and not processable:
+        status = 409  # processed or rejected in between: the page shows what happened
     if request.method == "POST" and processable:
         if form.is_valid():
             data = form.cleaned_data
