@@ -216,8 +216,12 @@ def test_processing_a_first_registration_form_keeps_its_earlier_status(
     casework: Casework, actor_for: Callable[[str], Actor]
 ) -> None:
     form = casework.registration
-    services.registration_form_set_status(
-        actor=actor_for(Role.CIVIL_AFFAIRS), form=form, expected_version=form.version, status="processed"
+    services.registration_form_process(
+        actor=actor_for(Role.CIVIL_AFFAIRS),
+        form=form,
+        expected_version=form.version,
+        outcome="brp_request",
+        create_new=True,
     )
     kept = RecordVersion.objects.get(record_kind=RecordKind.REGISTRATION_FORM, record_id=form.pk)
     assert (kept.version, kept.values["status"], kept.data_category) == (1, "drawn_up", "persons")

@@ -46,6 +46,11 @@ PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
         lambda w: reverse("people:person_move", args=[w.person.pk]),
         (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
     ),
+    (
+        "residence verification",
+        lambda w: reverse("people:residence_verify", args=[w.person.pk, w.person.residences.get().pk]),
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
     ("employer list", lambda w: reverse("employers:employer_list"), (C.VIEW_REGISTERS,)),
     ("employer export", lambda w: reverse("employers:employer_list") + "?export=csv", (C.VIEW_REGISTERS,)),
     (
@@ -201,6 +206,7 @@ OBJECT_PAGES = {
     "person detail",
     "person edit",
     "person move",
+    "residence verification",
     "employer detail",
     "employer edit",
     "violation create",
@@ -399,3 +405,18 @@ def test_the_capability_table_is_what_the_roles_were_designed_to_do() -> None:
         Role.INFOPOINT,
         Role.ADMIN,
     }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_verifying_a_residence_by_post_follows_the_role(
+    role: str, world: World, client_as: Callable[[str], Client]
+) -> None:
+    residence = world.person.residences.get()
+    response = client_as(role).post(
+        reverse("people:residence_verify", args=[world.person.pk, residence.pk]),
+        {"version": residence.version, "status": "verified", "method": "brp"},
+    )
+    may = allowed(role, (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE))
+    assert response.status_code == (302 if may else 403)
+    residence.refresh_from_db()
+    assert residence.verification_status == ("verified" if may else "unverified")

@@ -15,10 +15,12 @@ from ketenregie.cases.models import (
     MeasureKind,
     MeasureStatus,
     RegistrationFormStatus,
+    RegistrationOutcome,
     VisitStatus,
 )
 from ketenregie.cases.selectors import UNKNOWN_ASSIGNEE, CaseFilter
 from ketenregie.core.models import Organisation, User
+from ketenregie.core.validators import validate_bsn
 from ketenregie.signals.forms import AddressFieldsMixin
 from ketenregie.web.uploads import AttachmentsField
 
@@ -266,7 +268,11 @@ class RegistrationFormForm(forms.Form):
 
 class RegistrationStatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    status = forms.ChoiceField(label=_("Status"), choices=RegistrationFormStatus.choices)
+    # "processed" is reached by processing the form (RegistrationProcessForm), never set by hand.
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in RegistrationFormStatus.choices if c[0] != RegistrationFormStatus.PROCESSED],
+    )
 
 
 class MeasureForm(forms.Form):
@@ -328,3 +334,36 @@ class NoteForm(forms.Form):
     use_required_attribute = False
 
     text = forms.CharField(label=_("Note"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RegistrationProcessForm(forms.Form):
+    """Processing a first-registration form: the outcome, and who in the register it is (if anyone)."""
+
+    NEW = "new"
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=RegistrationOutcome.choices, widget=forms.RadioSelect
+    )
+    person = forms.ChoiceField(label=_("Person in the register"))
+    bsn = forms.CharField(
+        label=_("BSN given by the RNI"),
+        required=False,
+        max_length=9,
+        help_text=_("Required for an RNI registration unless the form or the person already has it."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, candidate_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [*((str(pk), str(pk)) for pk in candidate_ids), (self.NEW, _("a new person"))]
+
+    def clean_bsn(self) -> str:
+        value = "".join(self.cleaned_data.get("bsn", "").split())
+        if value:
+            validate_bsn(value)
+        return value

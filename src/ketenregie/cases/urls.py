@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ketenregie.cases.views import cases, findings, planning
+from ketenregie.cases.views import cases, findings, planning, registrations
 
 app_name = "cases"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("list/", cases.case_list, name="case_list"),
     path("new/", cases.case_create, name="case_create"),
     path("registrations/", findings.registration_list, name="registration_list"),
+    path(
+        "registrations/<int:form_id>/process/",
+        registrations.registration_process,
+        name="registration_process",
+    ),
     path("agreements/", findings.agreement_list, name="agreement_list"),
     path("<int:case_id>/", cases.case_detail, name="case_detail"),
     path("<int:case_id>/edit/", cases.case_edit, name="case_edit"),

@@ -23,6 +23,7 @@ from ketenregie.demo import (
     gen_portal,
     gen_risk,
     gen_signals,
+    gen_verification,
     gen_work,
 )
 from ketenregie.demo.accounts import ensure_organisations
@@ -128,6 +129,7 @@ def seed_municipality(
         progress("[11/12] information point and portal")
         gen_infopoint.build_infopoint(ctx)
         gen_portal.build_portal(ctx)
+        gen_verification.build_verification(ctx)
         progress("[12/12] monitoring")
         gen_monitoring.build_monitoring(ctx)
         run.finished_at = timezone.now()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.infopoint.portal_labels import FLAG_LABELS, REVIEW_LABELS, TOPIC_LABELS
+from ketenregie.people.models import VerificationMethod, VerificationStatus
 from ketenregie.portal.models import ReviewStatus
 from ketenregie.portal.selectors import ReportFilter
 
@@ -78,3 +81,31 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For example: address investigation started, person invited to register, no problem."),
     )
+    # Only when the report recorded a stay address that can still be verified or rejected.
+    address_status = forms.ChoiceField(
+        label=_("The reported stay address"),
+        required=False,
+        choices=[
+            ("", _("leave as it is")),
+            (VerificationStatus.VERIFIED, _("verified")),
+            (VerificationStatus.REJECTED, _("rejected: the person does not live there")),
+        ],
+    )
+    method = forms.ChoiceField(
+        label=_("Established how"), required=False, choices=[("", "–"), *VerificationMethod.choices]
+    )
+    residence_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, verifiable: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not verifiable:
+            for name in ("address_status", "method", "residence_version"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("address_status") and not data.get("method"):
+            self.add_error("method", _("Say how the address was verified or rejected."))
+        if data.get("address_status") and data.get("residence_version") is None:
+            self.add_error(None, _("Reload the page: the address's version is missing."))
+        return data

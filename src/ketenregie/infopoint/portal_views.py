@@ -28,12 +28,16 @@ from ketenregie.infopoint.portal_labels import (
     REVIEW_LABELS,
     TOPIC_LABELS,
 )
+from ketenregie.people.models import VerificationStatus
+from ketenregie.people.verification import next_statuses
 from ketenregie.portal import selectors, services
 from ketenregie.portal.markdown import render_markdown
 from ketenregie.portal.models import ORIGINAL_LANGUAGE, ReviewStatus
 from ketenregie.web.decorators import staff_view
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
+# What a review may decide about the reported stay address.
+VERDICTS = frozenset({VerificationStatus.VERIFIED, VerificationStatus.REJECTED})
 
 
 @staff_view(Capability.MANAGE_INFO_PAGES)
@@ -188,16 +192,33 @@ def report_detail(request: HttpRequest, actor: Actor, report_id: int) -> HttpRes
     can_review = (
         actor.can(Capability.HANDLE_SELF_SERVICE_REPORTS) and report.review_status == ReviewStatus.OPEN
     )
-    form = ReviewForm(request.POST or None, initial={"version": report.version}) if can_review else None
+    residence = report.residence
+    verifiable = bool(residence is not None and set(next_statuses(residence.verification_status)) & VERDICTS)
+    form = (
+        ReviewForm(
+            request.POST or None,
+            initial={
+                "version": report.version,
+                "residence_version": residence.version if residence else None,
+            },
+            verifiable=verifiable,
+        )
+        if can_review
+        else None
+    )
     if request.method == "POST":
         actor.require(Capability.HANDLE_SELF_SERVICE_REPORTS)
         if form is not None and form.is_valid():
+            data = form.cleaned_data
             try:
                 services.report_review(
                     actor=actor,
                     report=report,
-                    expected_version=form.cleaned_data["version"],
-                    note=form.cleaned_data["note"],
+                    expected_version=data["version"],
+                    note=data["note"],
+                    address_status=data.get("address_status", ""),
+                    method=data.get("method", ""),
+                    residence_version=data.get("residence_version"),
                 )
             except ConcurrentEditError as error:
                 form.add_error(None, str(error.message))

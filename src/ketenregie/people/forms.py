@@ -8,8 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.core.validators import normalise_postcode
-from ketenregie.people.models import Person, RegistrationStatus, ResidenceSource, VerificationStatus
+from ketenregie.people.models import (
+    Person,
+    RegistrationStatus,
+    ResidenceSource,
+    VerificationMethod,
+    VerificationStatus,
+)
 from ketenregie.people.selectors import PersonFilter
+from ketenregie.people.verification import next_statuses
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
@@ -125,3 +132,25 @@ class MoveForm(forms.Form):
         if value > timezone.localdate() + dt.timedelta(days=31):
             raise forms.ValidationError(_("A move can be registered at most a month ahead."))
         return value
+
+
+class VerificationForm(forms.Form):
+    """One verification step for a residence: only the statuses allowed from its current one are offered."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    status = forms.ChoiceField(label=_("New status"))
+    method = forms.ChoiceField(label=_("Established how"), choices=VerificationMethod.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting or disputing: say why."),
+    )
+
+    def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(VerificationStatus.choices)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(value, labels[value]) for value in next_statuses(current_status)]

@@ -27,6 +27,7 @@ from ketenregie.people.models import (
     Residence,
     ResidenceSource,
 )
+from ketenregie.people.verification import verify_stay_addresses_by_brp
 from ketenregie.places.models import Address
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
@@ -250,6 +251,9 @@ class PersonImporter:
             batch_size=2000,
         )
         result.created = len(new_people)
+        # A stay address reported by a partner that this BRP data confirms becomes verified by the BRP.
+        touched = [p.pk for p in existing.values()] + [p.pk for p, _ in new_people]
+        verify_stay_addresses_by_brp(actor=actor, person_ids=touched)
         return result
 
     def _move(self, actor: Actor, person: Person, value: dict[str, Any]) -> bool:

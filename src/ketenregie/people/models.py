@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.core.models import TenantModel, VersionedModel
@@ -65,6 +67,15 @@ class Person(TenantModel, VersionedModel):
         max_length=10,
         choices=RegistrationStatus.choices,
         default=RegistrationStatus.RESIDENT,
+    )
+    brp_registration_requested_on = models.DateField(
+        _("BRP registration requested on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Civil affairs asked the BRP to register this person (from a first-registration form); "
+            "the request stands until the BRP registers them."
+        ),
     )
     languages = models.JSONField(
         _("languages"),
@@ -220,6 +231,14 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+class VerificationMethod(models.TextChoices):
+    BRP = "brp", _("BRP (registered at this address)")
+    INSPECTION = "inspection", _("inspection (seen living there)")
+    HOUSING_REGISTER = "housing_register", _("housing provider's occupant register")
+    DOCUMENT = "document", _("document (rental contract, statement)")
+    OTHER = "other", _("other")
+
+
 class AddressFunction(models.TextChoices):
     LIVING = "W", _("living address (woonadres)")
     POSTAL = "B", _("postal address (briefadres)")
@@ -360,6 +379,18 @@ class Residence(TenantModel, VersionedModel):
     address_function = models.CharField(
         _("address function"), max_length=1, choices=AddressFunction.choices, default=AddressFunction.LIVING
     )
+    # The last verification step, copied from its ResidenceVerification so that lists need no join;
+    # empty while unverified. The steps themselves are the history (people.verification).
+    verification_method = models.CharField(
+        _("verified how"), max_length=20, choices=VerificationMethod.choices, blank=True
+    )
+    verification_at = models.DateTimeField(_("verification status since"), null=True, blank=True)
+    verification_by = models.CharField(
+        _("verification status set by"),
+        max_length=150,
+        blank=True,
+        help_text=_("The user name, or system:<import> for an import."),
+    )
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -418,3 +449,45 @@ class Residence(TenantModel, VersionedModel):
         if parts.get("house_number_addition"):
             number += f"-{parts['house_number_addition']}"
         return " ".join(p for p in (parts.get("street", ""), number, parts.get("postcode", "")) if p)
+
+
+class ResidenceVerificationQuerySet(models.QuerySet["ResidenceVerification"]):
+    def update(self, **kwargs: object) -> int:
+        raise RuntimeError("the verification history is append-only")
+
+
+class ResidenceVerification(TenantModel):
+    """One step in the verification of a residence: from which status to which, how, by whom, when.
+
+    Append-only: the steps are the history; the residence carries the latest as its current state.
+    ``by_user`` is empty for an import, whose actor name (``system:import-brp``) is in ``by_name``.
+    """
+
+    residence = models.ForeignKey(
+        Residence, on_delete=models.CASCADE, related_name="verifications", verbose_name=_("residence")
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=VerificationStatus.choices)
+    status = models.CharField(_("to"), max_length=12, choices=VerificationStatus.choices)
+    method = models.CharField(_("how"), max_length=20, choices=VerificationMethod.choices)
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    by_user = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    by_name = models.CharField(_("by"), max_length=150)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = ResidenceVerificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["residence", "at", "pk"]
+        verbose_name = _("verification step")
+        verbose_name_plural = _("verification steps")
+        indexes = [models.Index(fields=["residence", "at"], name="residence_verification_at")]
+
+    def __str__(self) -> str:
+        return f"{self.residence_id}: {self.from_status} → {self.status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("the verification history is append-only")
+        super().save(*args, **kwargs)

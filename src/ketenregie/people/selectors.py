@@ -25,6 +25,11 @@ from ketenregie.people.models import (
     Person,
     RegistrationStatus,
     Residence,
+    ResidenceVerification,
+)
+from ketenregie.people.registration import Candidate as Candidate
+from ketenregie.people.registration import (  # matching a first-registration form, re-exported
+    registration_candidates as registration_candidates,
 )
 from ketenregie.places.models import Address
 
@@ -354,3 +359,30 @@ def registered_count(*, actor: Actor, address: Address, on: dt.date) -> int:
     """How many people have ``address`` as their living address on ``on`` (a count, not audited)."""
     actor.require(Capability.VIEW_REGISTERS)
     return Residence.objects.filter(living_on(on), address=address, municipality=actor.municipality).count()
+
+
+def residence_get(*, actor: Actor, person: Person, residence_id: int) -> Residence:
+    """One residence of a person the actor has already been allowed to see; another's is a 404."""
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    residence = (
+        Residence.objects.filter(pk=residence_id, person=person, municipality=actor.municipality)
+        .select_related("address")
+        .first()
+    )
+    if residence is None:
+        raise Http404("residence not found")
+    return residence
+
+
+def residence_verifications(
+    *, actor: Actor, residences: list[Residence]
+) -> dict[int, list[ResidenceVerification]]:
+    """The verification history of residences the actor already sees, oldest step first, per residence."""
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    history: dict[int, list[ResidenceVerification]] = {r.pk: [] for r in residences}
+    steps = ResidenceVerification.objects.filter(
+        residence_id__in=list(history), municipality=actor.municipality
+    ).order_by("at", "pk")
+    for step in steps:
+        history[step.residence_id].append(step)
+    return history

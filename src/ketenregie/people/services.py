@@ -24,6 +24,18 @@ from ketenregie.people.models import (
     ResidenceSource,
     VerificationStatus,
 )
+from ketenregie.people.registration import (  # processing a first-registration form, re-exported
+    first_registration_record as first_registration_record,
+)
+from ketenregie.people.verification import (  # the verification services, re-exported
+    residence_verify as residence_verify,
+)
+from ketenregie.people.verification import (
+    residences_verify_bulk as residences_verify_bulk,
+)
+from ketenregie.people.verification import (
+    verify_stay_addresses_by_brp as verify_stay_addresses_by_brp,
+)
 from ketenregie.places.models import Address
 
 PERSON_EDITABLE_FIELDS = (

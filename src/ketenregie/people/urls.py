@@ -9,4 +9,9 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail, name="person_detail"),
     path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
     path("<int:person_id>/move/", views.person_move, name="person_move"),
+    path(
+        "<int:person_id>/residences/<int:residence_id>/verification/",
+        views.residence_verify,
+        name="residence_verify",
+    ),
 ]

@@ -14,7 +14,9 @@ from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
 from ketenregie.employers.selectors import person_employments
 from ketenregie.people import selectors, services
-from ketenregie.people.forms import MoveForm, PersonFilterForm, PersonForm
+from ketenregie.people.forms import MoveForm, PersonFilterForm, PersonForm, VerificationForm
+from ketenregie.people.models import VerificationMethod
+from ketenregie.people.verification import next_statuses
 from ketenregie.places.selectors import address_find
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.exports import Column, export_response
@@ -59,13 +61,19 @@ def person_list(request: HttpRequest, actor: Actor) -> HttpResponseBase:
 @staff_view(Capability.VIEW_PERSONAL_DATA)
 def person_detail(request: HttpRequest, actor: Actor, person_id: int) -> HttpResponse:
     person = selectors.person_get(actor=actor, person_id=person_id)
+    residences = selectors.person_residences(actor=actor, person=person)
+    history = selectors.residence_verifications(actor=actor, residences=residences)
+    for residence in residences:
+        residence.verification_steps = history.get(residence.pk, [])  # type: ignore[attr-defined]
+        residence.can_move_to = next_statuses(residence.verification_status)  # type: ignore[attr-defined]
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
-            "residences": selectors.person_residences(actor=actor, person=person),
+            "residences": residences,
             "employments": person_employments(actor=actor, person=person),
+            "methods": VerificationMethod.choices,
             "labour_migrant": getattr(person, "labour_migrant", None),
         },
     )
@@ -124,3 +132,52 @@ def person_move(request: HttpRequest, actor: Actor, person_id: int) -> HttpRespo
                 messages.success(request, _("The new address is registered; the previous one has ended."))
                 return redirect("people:person_detail", person_id=person.pk)
     return render(request, "people/person_move.html", {"form": form, "person": person})
+
+
+@staff_view(Capability.VIEW_PERSONAL_DATA, Capability.EDIT_PEOPLE)
+def residence_verify(request: HttpRequest, actor: Actor, person_id: int, residence_id: int) -> HttpResponse:
+    """Verify, reject or dispute one residence (a plain POST with the version; GET shows the form alone)."""
+    person = selectors.person_get(actor=actor, person_id=person_id, context="residence_verify")
+    residence = selectors.residence_get(actor=actor, person=person, residence_id=residence_id)
+    form = VerificationForm(
+        request.POST or None,
+        current_status=residence.verification_status,
+        initial={"version": residence.version},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.residence_verify(
+                    actor=actor,
+                    residence=residence,
+                    status=data["status"],
+                    method=data["method"],
+                    note=data["note"],
+                    expected_version=data["version"],
+                )
+            except ConcurrentEditError as error:
+                form.add_error(None, str(error.message))
+                status = 409
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The verification of the address is recorded."))
+                return redirect("people:person_detail", person_id=person.pk)
+        status = status if status != 200 else 400
+    steps = selectors.residence_verifications(actor=actor, residences=[residence])[residence.pk]
+    return render(
+        request,
+        "people/residence_verify.html",
+        {"person": person, "residence": residence, "form": form, "steps": steps},
+        status=status,
+    )
+
+
+def _add_errors(form: VerificationForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

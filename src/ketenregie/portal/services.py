@@ -260,12 +260,32 @@ def address_update_apply(
 
 @transaction.atomic
 def report_review(
-    *, actor: Actor, report: SelfServiceReport, expected_version: int, note: str
+    *,
+    actor: Actor,
+    report: SelfServiceReport,
+    expected_version: int,
+    note: str,
+    address_status: str = "",
+    method: str = "",
+    residence_version: int | None = None,
 ) -> SelfServiceReport:
-    """Civil affairs marks a flagged report as checked, with a note on what was done."""
+    """Civil affairs marks a flagged report as checked, with a note on what was done; with
+    ``address_status`` (verified or rejected) the reported stay address is verified or rejected too,
+    through the people service (its history records the report's reference and the note)."""
     actor.require(Capability.HANDLE_SELF_SERVICE_REPORTS)
     if report.review_status == ReviewStatus.NOT_NEEDED:
         raise ValidationError(_("This report needs no check."))
+    if address_status:
+        if report.residence is None or residence_version is None:
+            raise ValueError("this report recorded no stay address to verify")
+        people_services.residence_verify(
+            actor=actor,
+            residence=report.residence,
+            status=address_status,
+            method=method,
+            note=f"{report.reference}: {note}",
+            expected_version=residence_version,
+        )
     return update_versioned(
         actor,
         report,

@@ -20,7 +20,7 @@ from ketenregie.cases.models import Finding, Measure, MeasureStatus
 from ketenregie.core.models import Municipality
 from ketenregie.employers.models import Employer, EmployerKind, Employment, Violation, ViolationStatus
 from ketenregie.housing.models import HousingLocation, HousingPermit, PermitStatus, QualityMark
-from ketenregie.people.models import AddressFunction, Residence
+from ketenregie.people.models import AddressFunction, Residence, VerificationStatus
 from ketenregie.places.models import Address
 from ketenregie.signals.models import Signal
 
@@ -100,7 +100,9 @@ def addresses(municipality: Municipality) -> pl.DataFrame:
 
 
 def residences(municipality: Municipality) -> pl.DataFrame:
-    """Living addresses (not postal addresses) in the register; empty periods are left out."""
+    """Living addresses (not postal addresses) in the register; empty periods are left out, and so are
+    stay addresses whose verification was rejected: it was established that the person does not live
+    there, so they count nowhere (persons, turnover, employers at the address)."""
     rows = (
         Residence.objects.filter(
             municipality=municipality,
@@ -108,6 +110,7 @@ def residences(municipality: Municipality) -> pl.DataFrame:
             address_function=AddressFunction.LIVING,
         )
         .exclude(starts_on__isnull=False, ends_on=F("starts_on"))
+        .exclude(verification_status=VerificationStatus.REJECTED)
         .values_list("person_id", "address_id", "starts_on", "ends_on", "source")
     )
     return _frame(

@@ -22,6 +22,7 @@ from ketenregie.cases.models.findings import (
     MeasureKind,
     MeasureStatus,
     RegistrationFormStatus,
+    RegistrationOutcome,
 )
 from ketenregie.cases.models.history import OwnedRecord, RecordKind, RecordVersion
 
@@ -51,5 +52,6 @@ __all__ = [
     "RecordKind",
     "RecordVersion",
     "RegistrationFormStatus",
+    "RegistrationOutcome",
     "VisitStatus",
 ]

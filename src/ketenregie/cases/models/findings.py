@@ -135,6 +135,13 @@ class RegistrationFormStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+class RegistrationOutcome(models.TextChoices):
+    """What civil affairs made of a first-registration form."""
+
+    RNI = "rni", _("registered in the RNI (non-resident)")
+    BRP_REQUEST = "brp_request", _("BRP registration requested")
+
+
 class FirstRegistrationForm(OwnedRecord, TenantModel, VersionedModel):
     """An eerste vestigingsformulier: a person found living unregistered, to be registered in the BRP."""
 
@@ -168,6 +175,26 @@ class FirstRegistrationForm(OwnedRecord, TenantModel, VersionedModel):
     drawn_up_on = models.DateField(_("drawn up on"), default=timezone.localdate)
     processed_on = models.DateField(_("processed on"), null=True, blank=True)
     recorded_by_organisation = _recorded_by()
+    # Processing (civil affairs): the person in the register it led to, and who did it when.
+    outcome = models.CharField(_("outcome"), max_length=12, choices=RegistrationOutcome.choices, blank=True)
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person in the register"),
+    )
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    processed_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("processed by"),
+    )
+    processed_by_name = models.CharField(_("processed by"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["-drawn_up_on", "-id"]

@@ -8,6 +8,7 @@ from ketenregie.cases.services.findings import (
     measure_set_status,
     measure_take,
     registration_form_add,
+    registration_form_process,
     registration_form_set_status,
 )
 from ketenregie.cases.services.handover import handover_create
@@ -49,6 +50,7 @@ __all__ = [
     "participant_add",
     "participant_remove",
     "registration_form_add",
+    "registration_form_process",
     "registration_form_set_status",
     "team_set",
 ]

@@ -26,6 +26,7 @@ from ketenregie.cases.models import (
     MeasureKind,
     MeasureStatus,
     RegistrationFormStatus,
+    RegistrationOutcome,
     VisitStatus,
 )
 from ketenregie.cases.services.lifecycle import require_recording
@@ -37,6 +38,8 @@ from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
 from ketenregie.core.services import ensure_same_municipality
 from ketenregie.core.uploads import CheckedUpload
+from ketenregie.people import services as people_services
+from ketenregie.people.models import Person
 from ketenregie.places.models import Address
 from ketenregie.places.selectors import with_registered_count
 
@@ -236,6 +239,11 @@ def registration_form_set_status(
     history.require_may_change(actor, form)
     if status not in RegistrationFormStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
+    if status == RegistrationFormStatus.PROCESSED or form.status == RegistrationFormStatus.PROCESSED:
+        # Processing registers the person (registration_form_process); a status alone would not.
+        raise ValidationError(
+            {"status": _("A form is processed by registering the person: use “Process” on the form.")}
+        )
     before = FirstRegistrationForm.objects.get(pk=form.pk)
     form.status = status
     fields = ["status"]
@@ -253,6 +261,81 @@ def registration_form_set_status(
         summary=_("First-registration form: %(status)s.") % {"status": form.get_status_display()},
     )
     return form
+
+
+@transaction.atomic
+def registration_form_process(
+    *,
+    actor: Actor,
+    form: FirstRegistrationForm,
+    expected_version: int,
+    outcome: str,
+    person: Person | None = None,
+    create_new: bool = False,
+    bsn: str = "",
+    note: str = "",
+) -> FirstRegistrationForm:
+    """Civil affairs processes a form into an RNI registration (with the BSN the RNI gave) or a BRP
+    registration request. The person and the verified residence are written by the people services;
+    an uncertain match must have been chosen (``person``) or declined (``create_new``), never guessed.
+    The form links to the person and keeps who processed it when; its earlier version is kept."""
+    actor.require(Capability.PROCESS_FIRST_REGISTRATIONS)
+    ensure_same_municipality(actor, form)
+    history.require_may_change(actor, form)
+    stored = (
+        FirstRegistrationForm.objects.select_for_update().select_related("address", "case").get(pk=form.pk)
+    )
+    if stored.version != expected_version:
+        raise ConcurrentEditError(stored)
+    if stored.status not in (RegistrationFormStatus.DRAWN_UP, RegistrationFormStatus.SENT):
+        raise ValidationError(_("This form is already %(status)s.") % {"status": stored.get_status_display()})
+    if outcome not in RegistrationOutcome.values:
+        raise ValidationError({"outcome": _("Choose an RNI registration or a BRP registration request.")})
+    before = copy.copy(stored)
+    registered, _residence = people_services.first_registration_record(
+        actor=actor,
+        kind=outcome,
+        person=person,
+        create_new=create_new,
+        bsn=bsn.strip() or stored.bsn,
+        given_names=stored.given_names,
+        surname_prefix=stored.surname_prefix,
+        surname=stored.surname,
+        birth_date=stored.birth_date,
+        nationality=stored.nationality,
+        address=stored.address,
+        seen_on=stored.drawn_up_on,
+        note=_("First-registration form %(id)d, case %(case)s. %(note)s")
+        % {"id": stored.pk, "case": stored.case.reference, "note": note.strip()},
+    )
+    stored.status = RegistrationFormStatus.PROCESSED
+    stored.outcome = outcome
+    stored.person = registered
+    stored.processed_on = timezone.localdate()
+    stored.processed_at = timezone.now()
+    stored.processed_by = actor.user
+    stored.processed_by_name = actor.username
+    fields = [
+        "status",
+        "outcome",
+        "person",
+        "processed_on",
+        "processed_at",
+        "processed_by",
+        "processed_by_name",
+    ]
+    save_versioned(stored, expected_version=expected_version, fields=fields)
+    history.keep_version(actor, before, changed=fields)
+    audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=fields)
+    timeline.record(
+        actor,
+        stored.case,
+        kind=CaseEventKind.REGISTRATION,
+        data_category=DataCategory.PERSONS,
+        summary=_("First-registration form processed: %(outcome)s.")
+        % {"outcome": stored.get_outcome_display()},
+    )
+    return stored
 
 
 @transaction.atomic

@@ -155,6 +155,8 @@ def registration_list(request: HttpRequest, actor: Actor) -> HttpResponse:
                 )
             except ConcurrentEditError as error:
                 messages.error(request, str(error.message))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
             else:
                 messages.success(
                     request,

@@ -44,6 +44,7 @@ from ketenregie.people.models import (
     Person,
     Residence,
 )
+from ketenregie.people.verification import verify_stay_addresses_by_brp
 
 CHUNK = 2000
 PROGRESS_EVERY = 50_000
@@ -205,6 +206,8 @@ def import_gbav(
         for code in list(batch):
             flush(code)
         for writer in writers.values():
+            # What partners reported and the BRP now confirms becomes verified (by the BRP).
+            verify_stay_addresses_by_brp(actor=Actor.system(writer.municipality, name="import-brp"))
             audit.record_bulk_change(
                 Actor.system(writer.municipality, name="import-brp"),
                 model=Person,
