@@ -47,7 +47,8 @@ def test_the_client_reads_a_basisprofiel(kvk: FakeKvk) -> None:
         "68750110", "Test BV Donald", sbi=("7820", "7830"), started="20150600", trade_names=("Donald Flex",)
     )
     lookup = client_for(kvk).lookup("68750110")
-    assert lookup.error is None and lookup.profile is not None
+    assert lookup.error is None
+    assert lookup.profile is not None
     assert lookup.profile.name == "Test BV Donald"
     assert lookup.profile.sbi_codes == ("7820", "7830")
     assert lookup.profile.started_on == dt.date(2015, 6, 1)
@@ -58,7 +59,9 @@ def test_the_client_reads_a_basisprofiel(kvk: FakeKvk) -> None:
 
 def test_an_unknown_number_is_not_found_with_the_kvk_error_code(kvk: FakeKvk) -> None:
     lookup = client_for(kvk).lookup("12345678")
-    assert lookup.not_found and lookup.profile is None and lookup.error is None
+    assert lookup.not_found
+    assert lookup.profile is None
+    assert lookup.error is None
     assert lookup.codes == ("IPD0005",)
 
 
@@ -139,7 +142,9 @@ def test_a_second_check_replaces_the_first(
     services.employer_check_kvk(actor=actor, employer=world.employer)
     kvk.add(world.employer.kvk_number, "Heel Iets Anders B.V.")
     check = services.employer_check_kvk(actor=actor, employer=world.employer)
-    assert check is not None and check.status == RegistryCheckStatus.FOUND and check.name_matches is False
+    assert check is not None
+    assert check.status == RegistryCheckStatus.FOUND
+    assert check.name_matches is False
     assert EmployerRegistryCheck.objects.filter(employer=world.employer).count() == 1
 
 
@@ -148,7 +153,8 @@ def test_a_company_that_ended_is_stored_as_ended_and_the_page_warns(
 ) -> None:
     kvk.add(world.employer.kvk_number, world.employer.name, ended="20240331")
     check = services.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
-    assert check is not None and check.status == RegistryCheckStatus.ENDED
+    assert check is not None
+    assert check.status == RegistryCheckStatus.ENDED
     assert check.ended_on == dt.date(2024, 3, 31)
     page = client_as("policy").get(reverse("employers:employer_detail", args=[world.employer.pk]))
     assert "According to the KvK this company ended on 31 March 2024." in page.content.decode()
@@ -168,7 +174,8 @@ def test_a_failed_check_is_stored_as_an_error_and_never_raises(
 ) -> None:
     kvk.script.append((200, b"not json"))
     check = services.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
-    assert check is not None and (check.status, check.error) == (RegistryCheckStatus.ERROR, "malformed")
+    assert check is not None
+    assert (check.status, check.error) == (RegistryCheckStatus.ERROR, "malformed")
     page = client_as("enforcement").get(reverse("employers:employer_detail", args=[world.employer.pk]))
     assert "the KvK&#x27;s answer could not be read" in page.content.decode()
 
@@ -206,7 +213,8 @@ def test_the_log_says_the_number_and_outcome_but_never_an_eenmanszaak_name(
     kvk.add(world.employer.kvk_number, "Jan Kowalski", legal_form="Eenmanszaak")
     with caplog.at_level(logging.DEBUG):
         services.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
-    assert world.employer.kvk_number in caplog.text and "found" in caplog.text
+    assert world.employer.kvk_number in caplog.text
+    assert "found" in caplog.text
     assert "Kowalski" not in caplog.text
 
 
@@ -304,7 +312,8 @@ def test_a_delivering_employer_is_looked_up_only_when_its_check_is_stale(
 ) -> None:
     actor = actor_for("partner")
     first = services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
-    assert first is not None and len(kvk.requests) == 1
+    assert first is not None
+    assert len(kvk.requests) == 1
     services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
     assert len(kvk.requests) == 1
     EmployerRegistryCheck.objects.filter(pk=first.pk).update(
@@ -320,14 +329,17 @@ def test_a_failed_check_is_retried_by_a_delivery_after_a_quarter_of_an_hour(
     actor = actor_for("partner")
     kvk.script.append((429, b"{}"))
     check = services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
-    assert check is not None and check.status == RegistryCheckStatus.ERROR
+    assert check is not None
+    assert check.status == RegistryCheckStatus.ERROR
     services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
     assert len(kvk.requests) == 1
     EmployerRegistryCheck.objects.filter(pk=check.pk).update(
         checked_at=timezone.now() - dt.timedelta(minutes=16)
     )
     again = services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
-    assert len(kvk.requests) == 2 and again is not None and again.status == RegistryCheckStatus.NOT_FOUND
+    assert len(kvk.requests) == 2
+    assert again is not None
+    assert again.status == RegistryCheckStatus.NOT_FOUND
 
 
 # The button and the list filter.
@@ -339,7 +351,8 @@ def test_check_now_looks_the_employer_up_and_shows_the_outcome(
     kvk.add(world.employer.kvk_number, world.employer.name, sbi=("7810",))
     client = client_as("enforcement")
     page = client.get(reverse("employers:employer_detail", args=[world.employer.pk]))
-    assert "Check now" in page.content.decode() and "Not checked yet." in page.content.decode()
+    assert "Check now" in page.content.decode()
+    assert "Not checked yet." in page.content.decode()
     response = client.post(reverse("employers:employer_check_kvk", args=[world.employer.pk]), follow=True)
     content = response.content.decode()
     assert "The employer is checked against the KvK." in content
