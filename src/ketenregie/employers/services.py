@@ -26,7 +26,7 @@ from ketenregie.core.concurrency import save_versioned
 from ketenregie.core.models import AuditAction
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import create_audited, ensure_same_municipality, update_versioned
-from ketenregie.employers.kvk_client import KvkLookup, configured_client
+from ketenregie.employers.kvk_client import KvkClient, KvkLookup, configured_client
 from ketenregie.employers.models import (
     ESCALATION_LADDER,
     Covenant,
@@ -281,17 +281,20 @@ def _check_fields(employer: Employer, lookup: KvkLookup) -> dict[str, Any]:
     return {**empty, "status": RegistryCheckStatus.ERROR, "error": str(lookup.error or "")}
 
 
-def employer_check_kvk(*, actor: Actor, employer: Employer) -> EmployerRegistryCheck | None:
+def employer_check_kvk(
+    *, actor: Actor, employer: Employer, client: KvkClient | None = None
+) -> EmployerRegistryCheck | None:
     """Look the employer up in the KvK trade register and store the outcome (audited).
 
     Returns None when no KvK connection is configured. Never raises for what the KvK answers: a refusal,
     a time-out or garbage is stored as an outcome with status ``error``. The HTTP call happens outside
-    any transaction of this function, so a slow KvK holds no locks.
+    any transaction of this function, so a slow KvK holds no locks. ``client`` replaces the configured
+    one (the demo answers from memory).
     """
     if not any(actor.can(capability) for capability in KVK_CHECK_CAPABILITIES):
         raise PermissionDenied(_("Your role does not allow this."))
     ensure_same_municipality(actor, employer)
-    client = configured_client()
+    client = client or configured_client()
     if client is None:
         return None
     lookup = client.lookup(employer.kvk_number)
