@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.imports import ImportResult, ParsedRow, RowError, chunked, form_errors
@@ -134,10 +134,6 @@ def _check_new_employers(actor: Actor, created: list[Employer]) -> list[str]:
     if not later:
         return [_("The new employers are looked up in the KvK.")]
     return [
-        ngettext(
-            "%(now)d new employers are looked up in the KvK now; %(later)d later.",
-            "%(now)d new employers are looked up in the KvK now; %(later)d later.",
-            later,
-        )
+        _("%(now)d new employers are looked up in the KvK now; %(later)d later.")
         % {"now": len(inline), "later": later}
     ]
