@@ -376,6 +376,31 @@ def test_the_api_hides_another_municipalitys_records(
     assert getattr(api_as("outsider"), method)(url(world), body, format="json").status_code == 404
 
 
+# Buttons that post to a page (no form to fill in): who may press them.
+ACTIONS: list[tuple[str, Callable[[World], str], Needs]] = [
+    (
+        "employer check kvk",
+        lambda w: reverse("employers:employer_check_kvk", args=[w.employer.pk]),
+        (C.EDIT_EMPLOYERS,),
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "url", "needs"), ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_buttons_follow_the_role_and_hide_other_municipalities(
+    name: str,
+    url: Callable[[World], str],
+    needs: Needs,
+    role: str,
+    world: World,
+    client_as: Callable[[str], Client],
+) -> None:
+    response = client_as(role).post(url(world))
+    assert response.status_code == (302 if allowed(role, needs) else 403), f"{role} on {name}"
+    assert client_as("outsider").post(url(world)).status_code == 404
+
+
 def test_the_capability_table_is_what_the_roles_were_designed_to_do() -> None:
     """Partners see nothing of the registers, only shared cases; council and the privacy officer see no
     personal data; only the enforcement department sees every case and every melding."""

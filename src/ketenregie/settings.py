@@ -344,6 +344,16 @@ BRP_API = {
     "RETRIES": env_int("BRP_API_RETRIES", 3, minimum=0),
     "BACKOFF_MS": env_int("BRP_API_BACKOFF_MS", 500, minimum=0),
 }
+# The KvK Handelsregister Basisprofiel API (employers/kvk_client.py), e.g. https://api.kvk.nl/api.
+# Without a URL and key, employers are not looked up and their page says no connection is configured.
+KVK_API_URL = env_str("KVK_API_URL", "")
+KVK_API_KEY = env_str("KVK_API_KEY", "")
+KVK_API_TIMEOUT = env_int("KVK_API_TIMEOUT_SECONDS", 10, minimum=1)
+# An import of employers checks at most this many new employers at once; the rest wait for their page's
+# button, their next delivery or `ketenregie check-kvk`.
+KVK_IMPORT_INLINE_CHECKS = env_int("KVK_IMPORT_INLINE_CHECKS", 10, minimum=0)
+# A delivering employer is looked up again when its last check is older than this.
+KVK_CHECK_MAX_AGE_DAYS = env_int("KVK_CHECK_MAX_AGE_DAYS", 30, minimum=1)
 # Photos and PDFs attached to meldingen and cases; the content decides the type (core/uploads.py).
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 

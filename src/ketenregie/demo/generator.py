@@ -21,6 +21,7 @@ from ketenregie.demo import (
     gen_people,
     gen_places,
     gen_portal,
+    gen_registry_checks,
     gen_risk,
     gen_signals,
     gen_verification,
@@ -118,6 +119,7 @@ def seed_municipality(
         progress("[7/12] employments and covenant")
         gen_work.build_employments(ctx, workforce, providers)
         gen_work.build_covenant(ctx, workforce)
+        gen_registry_checks.build_registry_checks(ctx)
         progress("  BRP cases: unknown start dates, secrecy, investigation, suspension, postal address")
         gen_brp.build_brp_cases(ctx)
         progress("[8/12] data-sharing agreements and meldingen")

@@ -11,6 +11,7 @@ from ketenregie.employers.models import (
     Employer,
     EmployerKind,
     EscalationOutcome,
+    RegistryCheckStatus,
     Violation,
     ViolationStatus,
 )
@@ -34,6 +35,18 @@ class EmployerFilterForm(forms.Form):
     sna_certified = forms.ChoiceField(label=_("SNA certified"), required=False, choices=TRISTATE)
     has_proven_violation = forms.ChoiceField(label=_("Proven violation"), required=False, choices=TRISTATE)
     covenant_member = forms.ChoiceField(label=_("Covenant member"), required=False, choices=TRISTATE)
+    kvk_check = forms.ChoiceField(
+        label=_("KvK check"),
+        required=False,
+        choices=[
+            ("", _("all")),
+            (RegistryCheckStatus.NOT_FOUND, _("unknown to the KvK")),
+            (RegistryCheckStatus.ENDED, _("registration ended")),
+            ("name_differs", _("name differs")),
+            (RegistryCheckStatus.ERROR, _("check failed")),
+            ("unchecked", _("not checked")),
+        ],
+    )
     order = forms.ChoiceField(
         label=_("Order by"),
         required=False,
@@ -54,6 +67,7 @@ class EmployerFilterForm(forms.Form):
             sna_certified=_tristate(data["sna_certified"]),
             has_proven_violation=_tristate(data["has_proven_violation"]),
             covenant_member=_tristate(data["covenant_member"]),
+            kvk_check=data["kvk_check"],
             order=data["order"] or "name",
         )
 

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from ketenregie.core.imports import ImportResult, ParsedRow, RowError, chunked, 
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import validate_kvk_number
 from ketenregie.employers.models import BranchMembership, Employer, EmployerKind, WttaStatus
+from ketenregie.employers.services import employers_check_kvk_after_commit
 from ketenregie.people.models import Sector
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
@@ -114,4 +116,24 @@ class EmployerImporter:
             created=len(to_create),
             updated=len(to_update),
             unchanged=len(rows) - len(to_create) - len(to_update),
+            notes=_check_new_employers(actor, to_create),
         )
+
+
+def _check_new_employers(actor: Actor, created: list[Employer]) -> list[str]:
+    """Look the first few new employers up in the KvK once the import commits; the rest later.
+
+    A thousand HTTP calls would hold the upload for minutes: the others are checked by the button on
+    their page, their first delivery, or ``ketenregie check-kvk``.
+    """
+    if not settings.KVK_API_URL or not created:
+        return []
+    inline = created[: settings.KVK_IMPORT_INLINE_CHECKS]
+    employers_check_kvk_after_commit(actor, inline)
+    later = len(created) - len(inline)
+    if not later:
+        return [_("The new employers are looked up in the KvK.")]
+    return [
+        _("%(now)d new employers are looked up in the KvK now; %(later)d later.")
+        % {"now": len(inline), "later": later}
+    ]

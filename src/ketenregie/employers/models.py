@@ -47,6 +47,10 @@ class Employer(TenantModel, VersionedModel):
     )
     sna_certified = models.BooleanField(_("SNA certified (NEN 4400-1)"), default=False)
     sna_certified_since = models.DateField(_("SNA certified since"), null=True, blank=True)
+    # Set by the SNA register import (employers/sna_register.py): the register's last snapshot that
+    # listed this employer, and the date a certification lapsed because a later snapshot no longer did.
+    sna_checked_at = models.DateTimeField(_("checked against the SNA register"), null=True, blank=True)
+    sna_certified_until = models.DateField(_("SNA certification lapsed on"), null=True, blank=True)
     branch_membership = models.CharField(
         _("branch organisation"), max_length=4, blank=True, choices=BranchMembership.choices
     )
@@ -233,3 +237,41 @@ class EscalationStep(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.started_on})"
+
+
+class RegistryCheckStatus(models.TextChoices):
+    FOUND = "found", _("found in the trade register")
+    NOT_FOUND = "not_found", _("unknown to the KvK")
+    ENDED = "ended", _("registration ended")
+    ERROR = "error", _("check failed")
+
+
+class EmployerRegistryCheck(TenantModel):
+    """The latest outcome of looking the employer up in the KvK trade register (Basisprofiel API).
+
+    One row per employer, replaced at every check; the audit trail keeps when each check happened.
+    ``registered_name`` can be a person's name (an eenmanszaak): it is shown on the employer page like
+    the employer's own name, and never written to a log.
+    """
+
+    employer = models.OneToOneField(
+        Employer, on_delete=models.CASCADE, related_name="registry_check", verbose_name=_("employer")
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    status = models.CharField(_("outcome"), max_length=20, choices=RegistryCheckStatus.choices)
+    error = models.CharField(
+        _("error"), max_length=20, blank=True, help_text=_("Why the check failed, when it did.")
+    )
+    registered_name = models.CharField(_("registered name"), max_length=500, blank=True)
+    registered_sbi_codes = models.JSONField(_("registered SBI codes"), default=list, blank=True)
+    name_matches = models.BooleanField(_("name matches"), null=True, blank=True)
+    registered_since = models.DateField(_("registered since"), null=True, blank=True)
+    ended_on = models.DateField(_("registration ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("KvK check")
+        verbose_name_plural = _("KvK checks")
+        indexes = [models.Index(fields=["municipality", "status"], name="registry_check_status")]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id}: {self.status}"

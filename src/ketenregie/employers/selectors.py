@@ -5,21 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.permissions import Capability
+from ketenregie.employers.kvk_client import configured_client
 from ketenregie.employers.models import (
     Covenant,
     CovenantMembership,
     Employer,
     EmployerKind,
+    EmployerRegistryCheck,
     Employment,
     EscalationStep,
     MembershipStatus,
+    RegistryCheckStatus,
     Violation,
     ViolationStatus,
 )
@@ -33,6 +36,8 @@ class EmployerFilter:
     sna_certified: bool | None = None
     has_proven_violation: bool | None = None
     covenant_member: bool | None = None
+    # The outcome of the KvK check: a RegistryCheckStatus value, "name_differs" or "unchecked".
+    kvk_check: str = ""
     order: str = "name"
 
 
@@ -72,13 +77,26 @@ def employer_list(*, actor: Actor, filters: EmployerFilter) -> QuerySet[Employer
     )
     if filters.covenant_member is not None:
         employers = employers.filter(member if filters.covenant_member else ~member)
+    if filters.kvk_check:
+        employers = employers.filter(_kvk_check_filter(filters.kvk_check))
     employers = employers.annotate(
         current_workers=Count("employments", filter=_current(today, "employments__"), distinct=True),
         proven_violations=Count(
             "violations", filter=Q(violations__status=ViolationStatus.PROVEN), distinct=True
         ),
+        kvk_status=F("registry_check__status"),
     )
     return employers.order_by(*EMPLOYER_ORDERINGS.get(filters.order, EMPLOYER_ORDERINGS["name"]))
+
+
+def _kvk_check_filter(value: str) -> Q:
+    if value == "unchecked":
+        return Q(registry_check__isnull=True)
+    if value == "name_differs":
+        return Q(registry_check__name_matches=False)
+    if value in RegistryCheckStatus.values:
+        return Q(registry_check__status=value)
+    return Q()
 
 
 def employer_get(*, actor: Actor, employer_id: int) -> Employer:
@@ -220,3 +238,14 @@ def employer_export(*, actor: Actor, filters: EmployerFilter, file_format: str) 
         actor, model=Employer, count=employers.count(), file_format=file_format, filters=filters.__dict__
     )
     return employers
+
+
+def employer_registry_check(*, actor: Actor, employer: Employer) -> EmployerRegistryCheck | None:
+    """The latest KvK outcome. Register data like the employer's own name: no audit event, as elsewhere
+    on the employer page (an eenmanszaak's registered name is the name the employer is registered by)."""
+    actor.require(Capability.VIEW_REGISTERS)
+    return EmployerRegistryCheck.objects.filter(employer=employer, municipality=actor.municipality).first()
+
+
+def kvk_lookups_configured() -> bool:
+    return configured_client() is not None

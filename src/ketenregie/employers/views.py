@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
@@ -20,6 +23,8 @@ from ketenregie.employers.forms import (
     EscalationConcludeForm,
     ViolationForm,
 )
+from ketenregie.employers.kvk_client import KvkError
+from ketenregie.employers.models import RegistryCheckStatus
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.exports import Column, export_response
 from ketenregie.web.lists import requested_export
@@ -36,6 +41,15 @@ EMPLOYER_COLUMNS = [
     Column(gettext_lazy("current workers"), lambda e: e.current_workers),
     Column(gettext_lazy("proven violations"), lambda e: e.proven_violations),
 ]
+
+KVK_ERRORS: dict[str, Any] = {
+    KvkError.UNAUTHORISED: gettext_lazy("the KvK refused the API key"),
+    KvkError.TIMEOUT: gettext_lazy("the KvK did not answer in time"),
+    KvkError.RATE_LIMITED: gettext_lazy("too many requests to the KvK; try again later"),
+    KvkError.MALFORMED: gettext_lazy("the KvK's answer could not be read"),
+    KvkError.INVALID_NUMBER: gettext_lazy("the KvK calls the number invalid"),
+    KvkError.UNAVAILABLE: gettext_lazy("the KvK could not be reached"),
+}
 
 
 @staff_view(Capability.VIEW_REGISTERS)
@@ -71,6 +85,7 @@ def employer_detail(request: HttpRequest, actor: Actor, employer_id: int) -> Htt
         if actor.can(Capability.VIEW_PERSONAL_DATA) and request.GET.get("workers") == "1"
         else None
     )
+    kvk_check = selectors.employer_registry_check(actor=actor, employer=employer)
     return render(
         request,
         "employers/employer_detail.html",
@@ -80,8 +95,25 @@ def employer_detail(request: HttpRequest, actor: Actor, employer_id: int) -> Htt
             "workers": workers,
             "violations": selectors.employer_violations(actor=actor, employer=employer),
             "memberships": selectors.employer_memberships(actor=actor, employer=employer),
+            "kvk_check": kvk_check,
+            "kvk_error": KVK_ERRORS.get(kvk_check.error, kvk_check.error) if kvk_check else "",
+            "kvk_configured": selectors.kvk_lookups_configured(),
         },
     )
+
+
+@require_POST
+@staff_view(Capability.EDIT_EMPLOYERS)
+def employer_check_kvk(request: HttpRequest, actor: Actor, employer_id: int) -> HttpResponse:
+    employer = selectors.employer_get(actor=actor, employer_id=employer_id)
+    check = services.employer_check_kvk(actor=actor, employer=employer)
+    if check is None:
+        messages.warning(request, _("Not checked: no KvK connection is configured."))
+    elif check.status == RegistryCheckStatus.ERROR:
+        messages.error(request, _("The KvK could not be asked; the outcome is shown below."))
+    else:
+        messages.success(request, _("The employer is checked against the KvK."))
+    return redirect("employers:employer_detail", employer_id=employer.pk)
 
 
 @staff_view(Capability.EDIT_EMPLOYERS)

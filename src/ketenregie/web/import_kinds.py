@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.core.imports import RowImporter
 from ketenregie.employers.imports import EmployerImporter
+from ketenregie.employers.sna_register import SnaRegisterImporter
 from ketenregie.people.imports import PersonImporter
 from ketenregie.places.imports import AddressImporter
 
@@ -15,6 +16,7 @@ IMPORT_KINDS: dict[str, tuple[Any, type[Any]]] = {
     "addresses": (_("Addresses"), AddressImporter),
     "people": (_("People"), PersonImporter),
     "employers": (_("Employers"), EmployerImporter),
+    "sna-register": (_("SNA register (NEN 4400-1), the whole register"), SnaRegisterImporter),
 }
 
 

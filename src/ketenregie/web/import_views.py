@@ -69,4 +69,6 @@ def import_view(request: HttpRequest, actor: Actor) -> HttpResponse:
                 _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
                 % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
             )
+            for note in result.notes:
+                messages.info(request, note)
     return render(request, "web/import.html", context)

@@ -38,3 +38,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported {path}: {result.created} new, {result.updated} changed, {result.unchanged} unchanged."
         )
+        for note in result.notes:
+            self.stdout.write(note)
