@@ -27,7 +27,10 @@ from ketenregie.people.models import LabourMigrant, Person, RegistrationStatus, 
 from ketenregie.places.models import Address
 from tests import factories as f
 
-HEADER = "bsn;surname;given_names;birth_date;nationality;arrival_date;postcode;house_number;house_letter;email;phone\n"
+HEADER = (
+    "bsn;surname;given_names;birth_date;nationality;arrival_date;postcode;house_number;house_letter;"
+    "email;phone\n"
+)
 
 
 @pytest.fixture
@@ -56,7 +59,9 @@ def deliver(actor: Actor, data: str, agency: Employer | None = None) -> tuple[An
 def known(municipality: Municipality, address: Address, **fields: Any) -> Person:
     values = {"surname": "Nowak", "given_names": "Anna", "birth_date": dt.date(1990, 5, 17), **fields}
     person = f.PersonFactory(municipality=municipality, **values)
-    f.ResidenceFactory(municipality=municipality, person=person, address=address, starts_on=dt.date(2024, 1, 1))
+    f.ResidenceFactory(
+        municipality=municipality, person=person, address=address, starts_on=dt.date(2024, 1, 1)
+    )
     return person
 
 
@@ -68,7 +73,9 @@ def test_a_row_with_a_known_bsn_becomes_a_stay_address_beside_the_brp_address(
 ) -> None:
     person = known(municipality, places[0])
     result, importer = deliver(
-        actor_for("civil_affairs"), f"{person.bsn};Nowak;Anna;1990-05-17;pl;2024-03-01;3077 AW;2;;a@b.nl;\n", agency
+        actor_for("civil_affairs"),
+        f"{person.bsn};Nowak;Anna;1990-05-17;pl;2024-03-01;3077 AW;2;;a@b.nl;\n",
+        agency,
     )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
     open_living = Residence.objects.filter(person=person, ends_on__isnull=True).order_by("source")
@@ -123,7 +130,9 @@ def test_without_a_bsn_one_person_with_the_same_name_and_birth_date_is_matched_i
 def test_nobody_in_the_register_makes_a_new_person_who_is_not_registered(
     actor_for: Callable[[str], Actor], places: list[Address]
 ) -> None:
-    result, _importer = deliver(actor_for("civil_affairs"), ";Kowalski;Jan;1985-01-02;PL;2025-01-06;3077AW;2;;;\n")
+    result, _importer = deliver(
+        actor_for("civil_affairs"), ";Kowalski;Jan;1985-01-02;PL;2025-01-06;3077AW;2;;;\n"
+    )
     assert result.created == 1
     person = Person.objects.get(surname="Kowalski")
     assert person.registration_status == RegistrationStatus.NOT_REGISTERED
@@ -261,7 +270,9 @@ def test_a_partner_delivers_only_as_the_employer_its_organisation_is(
     assert (own.employer, own.source) == (agency, "agency")
     other = f.EmployerFactory(municipality=municipality, kvk_number="24000002")
     with pytest.raises(PermissionDenied):
-        delivery_context_for(actor=partner, kind="labour-migrants", channel="api", employer_kvk=other.kvk_number)
+        delivery_context_for(
+            actor=partner, kind="labour-migrants", channel="api", employer_kvk=other.kvk_number
+        )
     with pytest.raises(PermissionDenied):
         run_import(
             actor=partner,
@@ -275,7 +286,9 @@ def test_roles_without_the_deliver_capability_cannot_deliver(
     role: str, actor_for: Callable[[str], Actor], agency: Employer
 ) -> None:
     with pytest.raises(PermissionDenied):
-        delivery_context_for(actor=actor_for(role), kind="labour-migrants", channel="api", employer_kvk="24000001")
+        delivery_context_for(
+            actor=actor_for(role), kind="labour-migrants", channel="api", employer_kvk="24000001"
+        )
 
 
 # The review queue
@@ -340,9 +353,11 @@ def test_the_review_pages_show_the_delivered_values_beside_the_candidates_and_de
     assert listing.status_code == 200
     assert "Ania" in listing.content.decode()
     url = reverse("deliveries:review_detail", args=[review.pk])
-    assert "Ania" not in url and person.bsn not in url
+    assert "Ania" not in url
+    assert person.bsn not in url
     detail = client.get(url).content.decode()
-    assert "Ania" in detail and person.bsn in detail
+    assert "Ania" in detail
+    assert person.bsn in detail
     response = client.post(url, {"decision": "link", "person": person.pk, "version": review.version})
     assert response.status_code == 302
     review.refresh_from_db()
@@ -358,7 +373,10 @@ def test_another_municipalitys_review_is_not_found(
     client_as: Callable[[str], Client],
 ) -> None:
     review, _person = review_for(actor_for("civil_affairs"), municipality, places)
-    assert client_as("outsider").get(reverse("deliveries:review_detail", args=[review.pk])).status_code in (403, 404)
+    assert client_as("outsider").get(reverse("deliveries:review_detail", args=[review.pk])).status_code in (
+        403,
+        404,
+    )
 
 
 # The command line
@@ -389,7 +407,14 @@ def test_the_command_refuses_an_unknown_employer(tmp_path: Path, municipality: M
     path.write_text(HEADER + ";Kowalski;Jan;1985-01-02;PL;;3077AW;2;;;\n")
     with pytest.raises(CommandError, match="24009999"):
         call_command(
-            "import_csv", str(path), "--kind", "labour-migrants", "--municipality", "0599", "--employer", "24009999"
+            "import_csv",
+            str(path),
+            "--kind",
+            "labour-migrants",
+            "--municipality",
+            "0599",
+            "--employer",
+            "24009999",
         )
 
 
@@ -398,8 +423,15 @@ def test_the_command_refuses_an_unknown_employer(tmp_path: Path, municipality: M
 
 def api_rows(**extra: Any) -> list[dict[str, Any]]:
     return [
-        {"surname": "Kowalski", "givenNames": "Jan", "birthDate": "1985-01-02", "nationality": "PL",
-         "postcode": "3077AW", "houseNumber": 2, **extra}
+        {
+            "surname": "Kowalski",
+            "givenNames": "Jan",
+            "birthDate": "1985-01-02",
+            "nationality": "PL",
+            "postcode": "3077AW",
+            "houseNumber": 2,
+            **extra,
+        }
     ]
 
 
@@ -420,7 +452,11 @@ def test_the_api_delivers_for_a_named_employer_and_answers_with_the_delivery(
 def test_the_api_refuses_a_bad_body_naming_each_row_and_field_and_changes_nothing(
     api_as: Callable[[str], APIClient], places: list[Address], agency: Employer
 ) -> None:
-    rows = api_rows() + api_rows(nationality="Polen", givenNames="Ola") + api_rows(birthDate="2024-02-30", givenNames="X")
+    rows = (
+        api_rows()
+        + api_rows(nationality="Polen", givenNames="Ola")
+        + api_rows(birthDate="2024-02-30", givenNames="X")
+    )
     response = api_as("civil_affairs").post(
         "/api/v1/labour-migrants/", {"employerKvk": agency.kvk_number, "rows": rows}, format="json"
     )
@@ -429,7 +465,8 @@ def test_the_api_refuses_a_bad_body_naming_each_row_and_field_and_changes_nothin
     names = {p["name"]: p["reason"] for p in response.json()["invalidParams"]}
     assert set(names) == {"rows[1].nationality", "rows[2].birthDate"}
     assert "PL" in names["rows[1].nationality"]
-    assert not Person.objects.exists() and not Delivery.objects.exists()
+    assert not Person.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_a_partner_delivers_through_the_api_as_its_own_employer_and_sees_only_how_many_rows(
@@ -448,7 +485,9 @@ def test_a_partner_delivers_through_the_api_as_its_own_employer_and_sees_only_ho
     assert set(response.json()) == {"id", "rowCount"}
     assert Delivery.objects.get().employer == agency
     other = f.EmployerFactory(municipality=municipality, kvk_number="24000002")
-    refused = client.post("/api/v1/labour-migrants/", {"employerKvk": other.kvk_number, "rows": api_rows()}, format="json")
+    refused = client.post(
+        "/api/v1/labour-migrants/", {"employerKvk": other.kvk_number, "rows": api_rows()}, format="json"
+    )
     assert refused.status_code == 403
 
 
@@ -484,7 +523,13 @@ def test_the_import_page_delivers_for_a_chosen_employer(
     upload = SimpleUploadedFile("flex.csv", (HEADER + ";Kowalski;Jan;1985-01-02;PL;;3077AW;2;;;\n").encode())
     response = client_as("civil_affairs").post(
         reverse("web:import"),
-        {"kind": "labour-migrants", "employer": agency.pk, "source": "", "obligation": "covenant", "file": upload},
+        {
+            "kind": "labour-migrants",
+            "employer": agency.pk,
+            "source": "",
+            "obligation": "covenant",
+            "file": upload,
+        },
     )
     assert response.status_code == 200
     delivery = Delivery.objects.get()
@@ -492,7 +537,10 @@ def test_the_import_page_delivers_for_a_chosen_employer(
 
 
 def test_the_deliveries_list_filters_by_deliverer(
-    client_as: Callable[[str], Client], actor_for: Callable[[str], Actor], places: list[Address], agency: Employer
+    client_as: Callable[[str], Client],
+    actor_for: Callable[[str], Actor],
+    places: list[Address],
+    agency: Employer,
 ) -> None:
     deliver(actor_for("civil_affairs"), ";Kowalski;Jan;1985-01-02;PL;;3077AW;2;;;\n", agency)
     client = client_as("policy")
@@ -500,3 +548,25 @@ def test_the_deliveries_list_filters_by_deliverer(
     assert "Flex B.V." in shown
     empty = client.get(reverse("deliveries:delivery_list"), {"kind": "employments"}).content.decode()
     assert "Flex B.V." not in empty.split("<tbody>")[-1]
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+def test_delivering_on_behalf_of_a_named_employer_follows_the_role(
+    role: str, api_as: Callable[[str], APIClient], world: Any
+) -> None:
+    """Civil affairs and the administrator deliver on behalf of an employer; a partner (whose
+    organisation is not that employer) and every other role are refused."""
+    address = world.address
+    row = {
+        "surname": "Kowalski",
+        "givenNames": "Jan",
+        "birthDate": "1985-01-02",
+        "nationality": "PL",
+        "postcode": address.postcode,
+        "houseNumber": address.house_number,
+    }
+    response = api_as(role).post(
+        "/api/v1/labour-migrants/", {"employerKvk": world.employer.kvk_number, "rows": [row]}, format="json"
+    )
+    expected = 201 if role in (Role.CIVIL_AFFAIRS, Role.ADMIN) else 403
+    assert response.status_code == expected, response.content

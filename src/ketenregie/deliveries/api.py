@@ -54,7 +54,9 @@ class DeliveredRowSerializer(serializers.Serializer):
     houseNumberAddition = serializers.CharField(required=False, allow_blank=True)
     email = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True)
-    source = serializers.ChoiceField(choices=DeliverySource.choices, required=False, allow_blank=True)
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=DeliverySource.choices, required=False, allow_blank=True
+    )
 
 
 class LabourMigrantDeliverySerializer(serializers.Serializer):
@@ -65,7 +67,9 @@ class LabourMigrantDeliverySerializer(serializers.Serializer):
         help_text="The delivering employer, agency or housing provider. A partner account always "
         "delivers as its own organisation and may leave this out.",
     )
-    source = serializers.ChoiceField(choices=DeliverySource.choices, required=False, allow_blank=True)
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=DeliverySource.choices, required=False, allow_blank=True
+    )
     obligation = serializers.ChoiceField(choices=DeliveryObligation.choices, required=False, allow_blank=True)
 
 
@@ -91,9 +95,13 @@ def _as_csv(rows: list[Any]) -> tuple[bytes, list[dict[str, str]]]:
             continue
         for key, value in row.items():
             if key not in FIELDS:
-                problems.append({"name": f"rows[{index}].{key}", "code": "unknown", "reason": "Onbekend veld."})
+                problems.append(
+                    {"name": f"rows[{index}].{key}", "code": "unknown", "reason": "Onbekend veld."}
+                )
             elif isinstance(value, (dict, list)):
-                problems.append({"name": f"rows[{index}].{key}", "code": "invalid", "reason": "Geef een waarde."})
+                problems.append(
+                    {"name": f"rows[{index}].{key}", "code": "invalid", "reason": "Geef een waarde."}
+                )
         values = {FIELDS[k]: v for k, v in row.items() if k in FIELDS}
         writer.writerow(["" if values.get(c) is None else str(values.get(c, "")) for c in COLUMNS])
     return out.getvalue().encode(), problems
@@ -126,7 +134,9 @@ class LabourMigrantDeliveryView(APIView):
             raise exceptions.ValidationError({"rows": ["Geef een lijst met ten minste één rij."]})
         if len(rows) > MAX_ROWS:
             raise exceptions.ValidationError({"rows": [f"Ten hoogste {MAX_ROWS} rijen per levering."]})
-        header = LabourMigrantDeliverySerializer(data={k: v for k, v in body.items() if k != "rows"} | {"rows": []})
+        header = LabourMigrantDeliverySerializer(
+            data={k: v for k, v in body.items() if k != "rows"} | {"rows": []}
+        )
         header.is_valid(raise_exception=True)
         data, problems = _as_csv(rows)
         if problems:
@@ -146,7 +156,7 @@ class LabourMigrantDeliveryView(APIView):
             ) from None
         importer = LabourMigrantImporter(context)
         try:
-            result = run_import(actor=actor, importer=importer, data=data)
+            result = run_import(actor=actor, importer=importer, data=data)  # type: ignore[arg-type]
         except ImportRejected as rejected:
             raise exceptions.ValidationError(
                 _problems(

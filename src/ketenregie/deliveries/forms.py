@@ -72,7 +72,9 @@ class ReviewFilterForm(forms.Form):
 
 
 class ReviewDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect
+    )
     person = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, choices=[])
     version = forms.IntegerField(widget=forms.HiddenInput)
 

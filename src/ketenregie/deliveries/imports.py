@@ -14,7 +14,6 @@ from collections import defaultdict
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,7 +116,9 @@ class LabourMigrantImporter:
         self._matches: dict[int, Match] = {}
         self._checked = False
 
-    def parse(self, actor: Actor, row: dict[str, str], number: int) -> tuple[DeliveredRow | None, list[RowError]]:
+    def parse(
+        self, actor: Actor, row: dict[str, str], number: int
+    ) -> tuple[DeliveredRow | None, list[RowError]]:
         if not self._checked:
             ensure_may_deliver(actor, self.context)
             self._checked = True
@@ -131,7 +132,10 @@ class LabourMigrantImporter:
                 RowError(
                     number,
                     "source",
-                    _("An employer, agency or housing provider delivers as “employer”, “agency” or “housing_provider”."),
+                    _(
+                        "An employer, agency or housing provider delivers as “employer”, “agency” "
+                        "or “housing_provider”."
+                    ),
                 )
             ]
         value = DeliveredRow(
@@ -190,7 +194,7 @@ class LabourMigrantImporter:
         return errors
 
     def _check_addresses(self, actor: Actor, rows: list[ParsedRow[DeliveredRow]]) -> list[RowError]:
-        keys = {row.value.address_key for row in rows}
+        keys = {row.value.address_key for row in rows if row.value.address_key is not None}
         found: dict[tuple[str, int, str, str], int] = {}
         for postcodes in chunked(sorted({k[0] for k in keys}), 2000):
             for pk, postcode, number, letter, addition in Address.objects.filter(
@@ -200,12 +204,17 @@ class LabourMigrantImporter:
         errors: list[RowError] = []
         for row in rows:
             key = row.value.address_key
-            if key is None or key not in found:
+            if key is None:
+                continue
+            if key not in found:
                 errors.append(
                     RowError(
                         row.number,
                         "postcode",
-                        _("There is no address %(postcode)s %(number)s%(letter)s%(addition)s in this municipality's register (BAG).")
+                        _(
+                            "There is no address %(postcode)s %(number)s%(letter)s%(addition)s "
+                            "in this municipality's register (BAG)."
+                        )
                         % {
                             "postcode": key[0],
                             "number": key[1],
@@ -219,7 +228,11 @@ class LabourMigrantImporter:
         return errors
 
     def write(self, actor: Actor, rows: list[ParsedRow[DeliveredRow]]) -> ImportResult:
-        certain = [(r.value, self._matches[r.number].person) for r in rows if not self._matches[r.number].needs_review]
+        certain = [
+            (r.value, self._matches[r.number].person)
+            for r in rows
+            if not self._matches[r.number].needs_review
+        ]
         uncertain = [(r.value, self._matches[r.number]) for r in rows if self._matches[r.number].needs_review]
         applied = apply_delivered(actor=actor, items=certain)
         result = ImportResult()
@@ -260,7 +273,9 @@ class LabourMigrantImporter:
         self._open_reviews(actor, delivery, uncertain)
         return result
 
-    def _open_reviews(self, actor: Actor, delivery: Delivery, uncertain: list[tuple[DeliveredRow, Match]]) -> None:
+    def _open_reviews(
+        self, actor: Actor, delivery: Delivery, uncertain: list[tuple[DeliveredRow, Match]]
+    ) -> None:
         """One open review per delivered set of values: delivering the same row again adds none."""
         if not uncertain:
             return

@@ -71,7 +71,7 @@ class ReviewFilter:
     delivery_id: int | None = None
 
 
-def review_page(*, actor: Actor, filters: ReviewFilter, page_number: object, per_page: int = 25) -> Page:
+def review_page(*, actor: Actor, filters: ReviewFilter, page_number: str | None, per_page: int = 25) -> Page:
     """A page of the review queue; each review shown is recorded in the audit trail."""
     actor.require(Capability.VIEW_PERSONAL_DATA)
     actor.require(Capability.EDIT_PEOPLE)

@@ -152,7 +152,9 @@ def delivery_context_for(
         if employer is None:
             raise ValidationError(
                 {
-                    "employer_kvk": _("No employer with KvK number %(kvk)s is registered in this municipality.")
+                    "employer_kvk": _(
+                        "No employer with KvK number %(kvk)s is registered in this municipality."
+                    )
                     % {"kvk": employer_kvk}
                 }
             )
@@ -162,7 +164,9 @@ def delivery_context_for(
         raise ValidationError({"obligation": _("Unknown obligation %(value)s.") % {"value": obligation[:40]}})
     organisation = actor.organisation if employer is None else None
     if employer is None and organisation is None and channel != DeliveryChannel.FILE:
-        raise ValidationError({"employer_kvk": _("Name the employer, agency or housing provider that delivers.")})
+        raise ValidationError(
+            {"employer_kvk": _("Name the employer, agency or housing provider that delivers.")}
+        )
     return DeliveryContext(
         kind=kind,
         source=source_for(employer, source),

@@ -26,7 +26,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -152,7 +151,9 @@ def _match_one(
         if without_bsn:
             return Match(
                 candidates=without_bsn,
-                reason=_("The BSN is unknown here, but a person without a BSN has this name and date of birth."),
+                reason=_(
+                    "The BSN is unknown here, but a person without a BSN has this name and date of birth."
+                ),
             )
         return Match()
     exact = [p for p in same if normalise_name(p.given_names) == given]
@@ -179,7 +180,9 @@ def apply_delivered(
     actor.require(Capability.DELIVER_DATA)
     today = on or timezone.localdate()
     known_ids = [person.pk for _row, person in items if person is not None]
-    profiles = _by_person(LabourMigrant.objects.filter(person_id__in=ids) for ids in chunked(known_ids, CHUNK))
+    profiles = _by_person(
+        LabourMigrant.objects.filter(person_id__in=ids) for ids in chunked(known_ids, CHUNK)
+    )
     open_living: dict[int, list[Residence]] = defaultdict(list)
     for ids in chunked(known_ids, CHUNK):
         for residence in Residence.objects.filter(
@@ -248,7 +251,9 @@ def apply_delivered(
             batch_size=CHUNK,
         )
     if changed_profiles:
-        LabourMigrant.objects.bulk_update(changed_profiles, ["country_of_origin", "arrival_date"], batch_size=CHUNK)
+        LabourMigrant.objects.bulk_update(
+            changed_profiles, ["country_of_origin", "arrival_date"], batch_size=CHUNK
+        )
     if ended:
         Residence.objects.bulk_update(ended, ["ends_on", "version", "updated_at"], batch_size=CHUNK)
     Residence.objects.bulk_create(

@@ -31,5 +31,5 @@ def importer_for(kind: str, context: DeliveryContext | None = None) -> RowImport
     if is_delivery(kind):
         if context is None:
             raise ValueError(f"{kind} is a delivery: name who delivers")
-        return cls(context)  # type: ignore[no-any-return]
-    return cls()  # type: ignore[no-any-return]
+        return cls(context)
+    return cls()

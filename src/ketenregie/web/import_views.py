@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -47,9 +47,13 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Delivered under"), required=False, choices=DeliveryObligation.choices
     )
 
-    def __init__(self, *args: Any, employers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, employers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
+        if employers is None:  # a form that imports no deliveries (the monitoring import)
+            for name in ("employer", "source", "obligation"):
+                del self.fields[name]
+        else:
+            self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
@@ -117,7 +121,10 @@ def import_view(request: HttpRequest, actor: Actor) -> HttpResponse:
             if review_count:
                 messages.warning(
                     request,
-                    _("%(count)d row(s) may be a known person and wait for civil affairs in the review queue.")
+                    _(
+                        "%(count)d row(s) may be a known person and wait for civil affairs "
+                        "in the review queue."
+                    )
                     % {"count": review_count},
                 )
     return render(request, "web/import.html", context)

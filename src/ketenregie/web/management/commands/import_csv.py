@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=sorted(IMPORT_KINDS))
         parser.add_argument("--municipality", required=True, help="CBS municipality code, e.g. 0599")
         delivery = parser.add_argument_group("deliveries (e.g. --kind labour-migrants)")
-        delivery.add_argument("--employer", default="", help="KvK number of the delivering employer, agency or provider")
+        delivery.add_argument(
+            "--employer", default="", help="KvK number of the delivering employer, agency or provider"
+        )
         delivery.add_argument("--source", default="", choices=["", *DeliverySource.values])
         delivery.add_argument("--obligation", default="", choices=["", *DeliveryObligation.values])
 
@@ -58,8 +60,8 @@ class Command(BaseCommand):
         try:
             result = run_import(actor=actor, importer=importer, data=data)
         except ImportRejected as rejected:
-            for error in rejected.errors:
-                self.stderr.write(str(error))
+            for problem in rejected.errors:
+                self.stderr.write(str(problem))
             raise CommandError(f"Nothing imported: {len(rejected.errors)} problem(s) in {path}.") from None
         review = getattr(importer, "review_count", 0)
         self.stdout.write(
