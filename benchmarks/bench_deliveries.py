@@ -158,7 +158,8 @@ def main() -> None:
     rows, errors = read_csv(data, required=importer.required_columns, optional=importer.optional_columns)
     parsed = [importer.parse(actor, row, number) for number, row in rows]
     baseline = time.perf_counter() - started
-    assert not errors and all(not e for _v, e in parsed)
+    assert not errors
+    assert all(not e for _v, e in parsed)
 
     timings = []
     for attempt in ("first delivery", "same file again"):
