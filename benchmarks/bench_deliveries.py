@@ -11,7 +11,9 @@ row without matching or writing (run_import's parse phase alone).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
+import pstats
 import random
 import sys
 import time
@@ -55,10 +57,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--addresses", type=int, default=8_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the first delivery spends its time"
+    )
     args = parser.parse_args()
 
     url = use_bench_database()
     from django.core.management import call_command
+    from django.db import transaction
 
     from ketenregie.core.actor import Actor
     from ketenregie.core.imports import read_csv, run_import
@@ -75,7 +81,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     municipality, _ = Municipality.objects.get_or_create(code="0998", defaults={"name": "Bench Deliveries"})
     Norms.objects.get_or_create(municipality=municipality)
-    wipe_municipality_data(municipality)
+    with transaction.atomic():  # foreign keys are checked at commit
+        wipe_municipality_data(municipality)
     started = time.perf_counter()
     addresses = Address.objects.bulk_create(
         [
@@ -166,9 +173,15 @@ def main() -> None:
         importer = LabourMigrantImporter(context.with_data(data))
         people_before = Person.objects.filter(municipality=municipality).count()
         residences_before = Residence.objects.filter(municipality=municipality).count()
+        profiler = cProfile.Profile() if args.profile and attempt == "first delivery" else None
         started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         result = run_import(actor=actor, importer=importer, data=data)
         seconds = time.perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         timings.append(seconds)
         print(
             f"{attempt}: {seconds:.1f} s, {args.rows / seconds:,.0f} rows/s — {result.created} new, "

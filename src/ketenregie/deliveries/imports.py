@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ketenregie.core.actor import Actor
+from ketenregie.core.bulk import copy_tuples
 from ketenregie.core.countries import CountryCodeField
 from ketenregie.core.imports import ImportResult, ParsedRow, RowError, chunked, form_errors
 from ketenregie.core.permissions import Capability
@@ -115,6 +116,7 @@ class LabourMigrantImporter:
         self.review_count = 0
         self._matches: dict[int, Match] = {}
         self._checked = False
+        self._form: LabourMigrantRowForm | None = None
 
     def parse(
         self, actor: Actor, row: dict[str, str], number: int
@@ -122,7 +124,7 @@ class LabourMigrantImporter:
         if not self._checked:
             ensure_may_deliver(actor, self.context)
             self._checked = True
-        form = LabourMigrantRowForm(row)
+        form = self._bound_form(row)
         if not form.is_valid():
             return None, form_errors(form, number)
         data = form.cleaned_data
@@ -154,6 +156,17 @@ class LabourMigrantImporter:
             ),
         )
         return value, []
+
+    def _bound_form(self, row: dict[str, str]) -> LabourMigrantRowForm:
+        """One form for every row, bound to each in turn: building a form deep-copies its fields,
+        which was half the time of validating 50,000 rows. Nothing of a row stays behind: a bound
+        form's errors and cleaned data are rebuilt from ``data`` on each ``is_valid``."""
+        if self._form is None:
+            self._form = LabourMigrantRowForm(row)
+            return self._form
+        self._form.data = row
+        self._form._errors = None  # type: ignore[assignment]
+        return self._form
 
     def check_together(self, actor: Actor, rows: list[ParsedRow[DeliveredRow]]) -> list[RowError]:
         errors = self._check_addresses(actor, rows)
@@ -247,28 +260,18 @@ class LabourMigrantImporter:
             review_count=self.review_count,
         )
         self.delivery = delivery
-        DeliveredPerson.objects.bulk_create(
+        # COPY without model instances: one delivered person per row.
+        copy_tuples(
+            DeliveredPerson,
+            ("municipality_id", "delivery_id", "row_number", "person_id", "address_id"),
             [
-                DeliveredPerson(
-                    municipality=actor.municipality,
-                    delivery=delivery,
-                    row_number=row.number,
-                    person=item.person,
-                    address_id=row.address_id,
-                )
+                (actor.municipality.pk, delivery.pk, row.number, item.person.pk, row.address_id)
                 for (row, _person), item in zip(certain, applied, strict=True)
             ]
             + [
-                DeliveredPerson(
-                    municipality=actor.municipality,
-                    delivery=delivery,
-                    row_number=row.number,
-                    person=None,
-                    address_id=row.address_id,
-                )
-                for row, _match in uncertain
+                (actor.municipality.pk, delivery.pk, row.number, None, row.address_id)
+                for row, _m in uncertain
             ],
-            batch_size=2000,
         )
         self._open_reviews(actor, delivery, uncertain)
         return result
