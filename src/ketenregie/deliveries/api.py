@@ -156,7 +156,7 @@ class LabourMigrantDeliveryView(APIView):
             ) from None
         importer = LabourMigrantImporter(context)
         try:
-            result = run_import(actor=actor, importer=importer, data=data)  # type: ignore[arg-type]
+            result = run_import(actor=actor, importer=importer, data=data)
         except ImportRejected as rejected:
             raise exceptions.ValidationError(
                 _problems(

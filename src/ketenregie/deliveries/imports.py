@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -104,11 +105,11 @@ def _canonical(values: dict[str, Any]) -> str:
 
 
 class LabourMigrantImporter:
-    label = gettext_lazy("labour migrants (delivery)")
-    model = Person
+    label: Any = gettext_lazy("labour migrants (delivery)")
+    model: Any = Person
     is_delivery = True
-    required_columns = REQUIRED_COLUMNS
-    optional_columns = tuple(c for c in COLUMNS if c not in REQUIRED_COLUMNS)
+    required_columns: Sequence[str] = REQUIRED_COLUMNS
+    optional_columns: Sequence[str] = tuple(c for c in COLUMNS if c not in REQUIRED_COLUMNS)
 
     def __init__(self, context: DeliveryContext) -> None:
         self.context = context
@@ -165,7 +166,7 @@ class LabourMigrantImporter:
             self._form = LabourMigrantRowForm(row)
             return self._form
         self._form.data = row
-        self._form._errors = None  # type: ignore[assignment]
+        self._form._errors = None  # type: ignore[attr-defined]
         return self._form
 
     def check_together(self, actor: Actor, rows: list[ParsedRow[DeliveredRow]]) -> list[RowError]:
