@@ -91,6 +91,12 @@ PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
     ("audit trail", lambda w: reverse("core:audit_list"), (C.VIEW_AUDIT_TRAIL,)),
     ("audit export", lambda w: reverse("core:audit_list") + "?export=csv", (C.VIEW_AUDIT_TRAIL,)),
     ("import", lambda w: reverse("web:import"), (C.IMPORT_REGISTERS,)),
+    ("deliveries", lambda w: reverse("deliveries:delivery_list"), (C.VIEW_REGISTERS,)),
+    (
+        "delivery review queue",
+        lambda w: reverse("deliveries:review_list"),
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
     ("administration", lambda w: reverse("admin:index"), (C.ADMINISTER,)),
     ("roles granted and failed logins", lambda w: reverse("core:access_review"), (C.VIEW_AUDIT_TRAIL,)),
     ("administration: users", lambda w: reverse("admin:core_user_changelist"), (C.ADMINISTER,)),

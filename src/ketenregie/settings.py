@@ -282,7 +282,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several resources have a 'status' now; the permit's keeps the name it had.
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "ketenregie.housing.models.PermitStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "ketenregie.housing.models.PermitStatus",
+        "DeliverySourceEnum": "ketenregie.deliveries.models.DeliverySource",
+    },
     "SORT_OPERATIONS": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -9,6 +9,7 @@ app_patterns = [
     path("addresses/", include("ketenregie.places.urls")),
     path("people/", include("ketenregie.people.urls")),
     path("employers/", include("ketenregie.employers.urls")),
+    path("leveringen/", include("ketenregie.deliveries.urls")),
     path("housing/", include("ketenregie.housing.urls")),
     path("infopoint/", include("ketenregie.infopoint.urls")),
     path("portal/", include("ketenregie.infopoint.portal_urls")),

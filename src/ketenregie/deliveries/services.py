@@ -3,16 +3,36 @@ so the record and the register change commit together or not at all."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
 from ketenregie.core.imports import ImportResult
 from ketenregie.core.models import AuditAction, Organisation
+from ketenregie.core.permissions import Capability
 from ketenregie.core.services import ensure_same_municipality
-from ketenregie.deliveries.models import Delivery, DeliveryChannel, DeliveryObligation
-from ketenregie.employers.models import Covenant, Employer
+from ketenregie.deliveries.models import (
+    DeliveredPerson,
+    Delivery,
+    DeliveryChannel,
+    DeliveryObligation,
+    DeliverySource,
+    MatchReview,
+    ReviewStatus,
+)
+from ketenregie.employers.models import Covenant, Employer, EmployerKind
+from ketenregie.people.delivered import DeliveredRow, apply_delivered
+from ketenregie.people.models import Person
 
 
 @dataclass(frozen=True)
@@ -71,3 +91,193 @@ def delivery_record(
     )
     audit.record_change(actor, instance=delivery, action=AuditAction.IMPORT)
     return delivery
+
+
+def ensure_may_deliver(actor: Actor, context: DeliveryContext) -> None:
+    """Who may deliver as whom: a partner account only as the employer its organisation is (by KvK
+    number); civil affairs and the administrator (who import registers) on behalf of any deliverer of
+    their own municipality."""
+    actor.require(Capability.DELIVER_DATA)
+    for related in (context.employer, context.organisation, context.covenant):
+        if related is not None:
+            ensure_same_municipality(actor, related)
+    if actor.can(Capability.IMPORT_REGISTERS):
+        return
+    own = own_employer(actor)
+    if own is None or context.employer is None or context.employer.pk != own.pk:
+        raise PermissionDenied(_("Your organisation delivers only its own lists, as the employer it is."))
+
+
+def own_employer(actor: Actor) -> Employer | None:
+    """The employer, agency or housing provider a partner account's organisation is, by KvK number."""
+    kvk = actor.organisation.kvk_number if actor.organisation is not None else ""
+    if not kvk:
+        return None
+    return Employer.objects.filter(municipality=actor.municipality, kvk_number=kvk).first()
+
+
+def source_for(employer: Employer | None, source: str = "") -> str:
+    """The deliverer kind: as given, or from the employer (a temp agency delivers as agency)."""
+    if source:
+        return source
+    if employer is not None and employer.kind == EmployerKind.TEMP_AGENCY:
+        return DeliverySource.AGENCY
+    return DeliverySource.EMPLOYER
+
+
+def delivery_context_for(
+    *,
+    actor: Actor,
+    kind: str,
+    channel: str,
+    employer_kvk: str = "",
+    source: str = "",
+    obligation: str = "",
+    file_name: str = "",
+) -> DeliveryContext:
+    """The context an edge builds from what the caller named. A partner delivers as its own
+    employer whatever it names; naming another is refused rather than silently corrected."""
+    actor.require(Capability.DELIVER_DATA)
+    employer: Employer | None = None
+    if not actor.can(Capability.IMPORT_REGISTERS):
+        employer = own_employer(actor)
+        if employer is None:
+            raise PermissionDenied(
+                _("Your organisation is not registered as an employer, agency or housing provider here.")
+            )
+        if employer_kvk and employer_kvk != employer.kvk_number:
+            raise PermissionDenied(_("Your organisation delivers only its own lists, as the employer it is."))
+    elif employer_kvk:
+        employer = Employer.objects.filter(municipality=actor.municipality, kvk_number=employer_kvk).first()
+        if employer is None:
+            raise ValidationError(
+                {
+                    "employer_kvk": _(
+                        "No employer with KvK number %(kvk)s is registered in this municipality."
+                    )
+                    % {"kvk": employer_kvk}
+                }
+            )
+    if source and source not in DeliverySource.values:
+        raise ValidationError({"source": _("Unknown deliverer kind %(value)s.") % {"value": source[:40]}})
+    if obligation and obligation not in DeliveryObligation.values:
+        raise ValidationError({"obligation": _("Unknown obligation %(value)s.") % {"value": obligation[:40]}})
+    organisation = actor.organisation if employer is None else None
+    if employer is None and organisation is None and channel != DeliveryChannel.FILE:
+        raise ValidationError(
+            {"employer_kvk": _("Name the employer, agency or housing provider that delivers.")}
+        )
+    return DeliveryContext(
+        kind=kind,
+        source=source_for(employer, source),
+        channel=channel,
+        employer=employer,
+        organisation=organisation,
+        obligation=obligation or DeliveryObligation.VOLUNTARY,
+        covenant=None,
+        file_name=file_name,
+    )
+
+
+class ReviewDecision(models.TextChoices):
+    LINK = "link", gettext_lazy("link to the chosen person")
+    CREATE = "create", gettext_lazy("register as a new person")
+    DISMISS = "dismiss", gettext_lazy("dismiss: not applied")
+
+
+@transaction.atomic
+def review_decide(
+    *,
+    actor: Actor,
+    review: MatchReview,
+    expected_version: int,
+    decision: str,
+    person: Person | None = None,
+) -> MatchReview:
+    """Civil affairs decides a row that could not be matched with certainty, and the row is applied
+    as the import would have: profile, stay address, the delivered person. Raises ConcurrentEditError
+    when someone decided in between."""
+    actor.require(Capability.EDIT_PEOPLE)
+    ensure_same_municipality(actor, review)
+    locked = MatchReview.objects.select_for_update().get(pk=review.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError(review)
+    if locked.status != ReviewStatus.OPEN:
+        raise ValidationError(_("This row has already been decided."))
+    row = row_from_review(locked.values, locked.row_number)
+    if decision == ReviewDecision.LINK:
+        if person is None or not locked.candidates.filter(pk=person.pk).exists():
+            raise ValidationError({"person": _("Choose one of the possible matches.")})
+        applied = apply_delivered(actor=actor, items=[(row, person)])[0]
+        status = ReviewStatus.LINKED
+    elif decision == ReviewDecision.CREATE:
+        if row.bsn and Person.objects.filter(municipality=actor.municipality, bsn=row.bsn).exists():
+            raise ValidationError(
+                _("Another person in the register has this BSN: link the row to them, or dismiss it.")
+            )
+        applied = apply_delivered(actor=actor, items=[(row, None)])[0]
+        status = ReviewStatus.CREATED
+    elif decision == ReviewDecision.DISMISS:
+        applied = None
+        status = ReviewStatus.DISMISSED
+    else:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    if applied is not None:
+        DeliveredPerson.objects.filter(
+            delivery_id=locked.delivery_id, row_number=locked.row_number, person__isnull=True
+        ).update(person=applied.person)
+        if applied.outcome != "unchanged":
+            audit.record_change(
+                actor,
+                instance=applied.person,
+                action=AuditAction.CREATE if applied.outcome == "created" else AuditAction.UPDATE,
+            )
+    locked.status = status
+    locked.person = applied.person if applied is not None else None
+    locked.decided_by = actor.user
+    locked.decided_at = timezone.now()
+    save_versioned(
+        locked, expected_version=expected_version, fields=["status", "person", "decided_by", "decided_at"]
+    )
+    audit.record_change(
+        actor,
+        instance=locked,
+        action=AuditAction.UPDATE,
+        changed_fields=["status", "person", "decided_by", "decided_at"],
+    )
+    return locked
+
+
+def review_values(row: DeliveredRow) -> dict[str, Any]:
+    """What a MatchReview keeps of the row: the delivered values, JSON-safe, without the row number."""
+    return {
+        "bsn": row.bsn,
+        "surname": row.surname,
+        "given_names": row.given_names,
+        "birth_date": row.birth_date.isoformat() if row.birth_date else "",
+        "nationality": row.nationality,
+        "arrival_date": row.arrival_date.isoformat() if row.arrival_date else "",
+        "address_id": row.address_id,
+        "email": row.email,
+        "phone": row.phone,
+        "source": row.source,
+    }
+
+
+def row_from_review(values: dict[str, Any], number: int) -> DeliveredRow:
+    def date(value: str) -> dt.date | None:
+        return dt.date.fromisoformat(value) if value else None
+
+    return DeliveredRow(
+        number=number,
+        bsn=values.get("bsn", ""),
+        surname=values.get("surname", ""),
+        given_names=values.get("given_names", ""),
+        birth_date=date(values.get("birth_date", "")),
+        nationality=values.get("nationality", ""),
+        arrival_date=date(values.get("arrival_date", "")),
+        address_id=values.get("address_id"),
+        email=values.get("email", ""),
+        phone=values.get("phone", ""),
+        source=values.get("source", DeliverySource.EMPLOYER),
+    )

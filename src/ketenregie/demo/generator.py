@@ -16,6 +16,7 @@ from ketenregie.core.models import Municipality, Norms, TenantModel
 from ketenregie.demo import (
     gen_brp,
     gen_cases,
+    gen_deliveries,
     gen_infopoint,
     gen_monitoring,
     gen_people,
@@ -120,6 +121,8 @@ def seed_municipality(
         gen_work.build_employments(ctx, workforce, providers)
         gen_work.build_covenant(ctx, workforce)
         gen_registry_checks.build_registry_checks(ctx)
+        progress("  deliveries from agencies and a housing provider (some rows in review)")
+        gen_deliveries.build_deliveries(ctx)
         progress("  BRP cases: unknown start dates, secrecy, investigation, suspension, postal address")
         gen_brp.build_brp_cases(ctx)
         progress("[8/12] data-sharing agreements and meldingen")

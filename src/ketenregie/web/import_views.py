@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,8 +14,12 @@ from django.utils.translation import gettext_lazy
 from ketenregie.core.actor import Actor
 from ketenregie.core.imports import ImportRejected, run_import
 from ketenregie.core.permissions import Capability
+from ketenregie.deliveries.models import DeliveryChannel, DeliveryObligation, DeliverySource
+from ketenregie.deliveries.selectors import deliverers
+from ketenregie.deliveries.services import DeliveryContext, delivery_context_for
+from ketenregie.employers.models import Employer
 from ketenregie.web.decorators import staff_view
-from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for
+from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for, is_delivery
 
 
 class ImportForm(forms.Form):
@@ -24,6 +31,29 @@ class ImportForm(forms.Form):
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy("UTF-8, separated by semicolons or commas, with a header row."),
     )
+    # Deliveries only: who delivers, as what, under which obligation.
+    employer = forms.ModelChoiceField(
+        label=gettext_lazy("Delivered by (for a delivery)"),
+        required=False,
+        queryset=Employer.objects.none(),
+        help_text=gettext_lazy("The employer, temp agency or housing provider whose list this is."),
+    )
+    source = forms.ChoiceField(
+        label=gettext_lazy("Deliverer kind"),
+        required=False,
+        choices=[("", gettext_lazy("from the employer")), *DeliverySource.choices],
+    )
+    obligation = forms.ChoiceField(
+        label=gettext_lazy("Delivered under"), required=False, choices=DeliveryObligation.choices
+    )
+
+    def __init__(self, *args: Any, employers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if employers is None:  # a form that imports no deliveries (the monitoring import)
+            for name in ("employer", "source", "obligation"):
+                del self.fields[name]
+        else:
+            self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
@@ -40,7 +70,7 @@ class ImportForm(forms.Form):
 
 @staff_view(Capability.IMPORT_REGISTERS)
 def import_view(request: HttpRequest, actor: Actor) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, employers=deliverers(actor=actor))
     context: dict[str, object] = {
         "form": form,
         "kinds": {
@@ -49,9 +79,27 @@ def import_view(request: HttpRequest, actor: Actor) -> HttpResponse:
         },
     }
     if request.method == "POST" and form.is_valid():
-        importer = importer_for(form.cleaned_data["kind"])
+        data = form.cleaned_data["file"].read()
+        kind = form.cleaned_data["kind"]
+        delivery: DeliveryContext | None = None
+        if is_delivery(kind):
+            employer = form.cleaned_data["employer"]
+            try:
+                delivery = delivery_context_for(
+                    actor=actor,
+                    kind=kind,
+                    channel=DeliveryChannel.UPLOAD,
+                    employer_kvk=employer.kvk_number if employer else "",
+                    source=form.cleaned_data["source"],
+                    obligation=form.cleaned_data["obligation"],
+                    file_name=form.cleaned_data["file"].name,
+                ).with_data(data)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+                return render(request, "web/import.html", context)
+        importer = importer_for(kind, delivery)
         try:
-            result = run_import(actor=actor, importer=importer, data=form.cleaned_data["file"].read())
+            result = run_import(actor=actor, importer=importer, data=data)
         except ImportRejected as rejected:
             context["errors"] = rejected.errors
             messages.error(
@@ -71,4 +119,14 @@ def import_view(request: HttpRequest, actor: Actor) -> HttpResponse:
             )
             for note in result.notes:
                 messages.info(request, note)
+            review_count = getattr(importer, "review_count", 0)
+            if review_count:
+                messages.warning(
+                    request,
+                    _(
+                        "%(count)d row(s) may be a known person and wait for civil affairs "
+                        "in the review queue."
+                    )
+                    % {"count": review_count},
+                )
     return render(request, "web/import.html", context)

@@ -3,22 +3,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.imports import ImportRejected, run_import
 from ketenregie.core.selectors import municipality_by_code
-from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for
+from ketenregie.deliveries.models import DeliveryChannel, DeliveryObligation, DeliverySource
+from ketenregie.deliveries.services import DeliveryContext, delivery_context_for
+from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for, is_delivery
 
 
 class Command(BaseCommand):
-    help = "Import addresses, people or employers from a CSV file; all rows or none."
+    help = (
+        "Import addresses, people or employers, or a delivery (labour migrants) from a CSV file; "
+        "all rows or none."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--kind", required=True, choices=sorted(IMPORT_KINDS))
         parser.add_argument("--municipality", required=True, help="CBS municipality code, e.g. 0599")
+        delivery = parser.add_argument_group("deliveries (e.g. --kind labour-migrants)")
+        delivery.add_argument(
+            "--employer", default="", help="KvK number of the delivering employer, agency or provider"
+        )
+        delivery.add_argument("--source", default="", choices=["", *DeliverySource.values])
+        delivery.add_argument("--obligation", default="", choices=["", *DeliveryObligation.values])
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -29,14 +41,32 @@ class Command(BaseCommand):
         except Http404:
             raise CommandError(f"Unknown municipality code {options['municipality']}") from None
         actor = Actor.system(municipality, name=f"import-csv {options['kind']}")
+        data = path.read_bytes()
+        context: DeliveryContext | None = None
+        if is_delivery(options["kind"]):
+            try:
+                context = delivery_context_for(
+                    actor=actor,
+                    kind=options["kind"],
+                    channel=DeliveryChannel.FILE,
+                    employer_kvk=options["employer"],
+                    source=options["source"],
+                    obligation=options["obligation"],
+                    file_name=path.name,
+                ).with_data(data)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+        importer = importer_for(options["kind"], context)
         try:
-            result = run_import(actor=actor, importer=importer_for(options["kind"]), data=path.read_bytes())
+            result = run_import(actor=actor, importer=importer, data=data)
         except ImportRejected as rejected:
-            for error in rejected.errors:
-                self.stderr.write(str(error))
+            for problem in rejected.errors:
+                self.stderr.write(str(problem))
             raise CommandError(f"Nothing imported: {len(rejected.errors)} problem(s) in {path}.") from None
+        review = getattr(importer, "review_count", 0)
         self.stdout.write(
-            f"Imported {path}: {result.created} new, {result.updated} changed, {result.unchanged} unchanged."
+            f"Imported {path}: {result.created} new, {result.updated} changed, {result.unchanged} unchanged"
+            + (f", {review} to review by civil affairs." if context is not None else ".")
         )
         for note in result.notes:
             self.stdout.write(note)
