@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketenregie.core.countries import country_choices
 from ketenregie.core.validators import normalise_postcode
 from ketenregie.people.models import Person, RegistrationStatus, ResidenceSource, VerificationStatus
 from ketenregie.people.selectors import PersonFilter
@@ -16,7 +17,7 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or BSN"), required=False, max_length=100)
-    nationality = forms.CharField(label=_("Nationality (ISO code)"), required=False, max_length=2)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, choices=country_choices)
     registration_status = forms.ChoiceField(
         label=_("Registration"), required=False, choices=[("", _("all")), *RegistrationStatus.choices]
     )
@@ -61,17 +62,16 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].input_formats = DATE_INPUT_FORMATS  # type: ignore[attr-defined]
+        # A selection from the maintained list, never free text: "Polen" cannot be typed.
+        self.fields["nationality"] = forms.ChoiceField(
+            label=_("Nationality"), required=False, choices=country_choices
+        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["languages_text"].initial = ", ".join(self.instance.languages or [])
         else:
             self.fields["version"].required = False
 
-    def clean_nationality(self) -> str:
-        value: str = self.cleaned_data["nationality"].strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise forms.ValidationError(_("Use the two-letter ISO country code, such as PL or RO."))
-        return value
 
     def clean_birth_date(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data["birth_date"]

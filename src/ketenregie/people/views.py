@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
@@ -27,6 +28,7 @@ PERSON_COLUMNS = [
     Column(gettext_lazy("surname"), lambda p: p.surname),
     Column(gettext_lazy("date of birth"), lambda p: p.birth_date),
     Column(gettext_lazy("nationality"), lambda p: p.nationality),
+    Column(gettext_lazy("country"), lambda p: countries.name(p.nationality) if p.nationality else ""),
     Column(gettext_lazy("registration status"), lambda p: p.get_registration_status_display()),
     Column(gettext_lazy("phone"), lambda p: p.phone),
     Column(gettext_lazy("e-mail"), lambda p: p.email),
