@@ -15,6 +15,7 @@ from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
 from ketenregie.employers.selectors import person_employments
 from ketenregie.people import selectors, services
+from ketenregie.people.brp_tables import rni_rows
 from ketenregie.people.forms import MoveForm, PersonFilterForm, PersonForm
 from ketenregie.places.selectors import address_find
 from ketenregie.web.decorators import staff_view
@@ -69,6 +70,7 @@ def person_detail(request: HttpRequest, actor: Actor, person_id: int) -> HttpRes
             "residences": selectors.person_residences(actor=actor, person=person),
             "employments": person_employments(actor=actor, person=person),
             "labour_migrant": getattr(person, "labour_migrant", None),
+            "rni_rows": rni_rows(person.rni),
         },
     )
 

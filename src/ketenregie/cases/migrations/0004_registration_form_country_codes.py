@@ -6,20 +6,29 @@ import ketenregie.core.countries
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_record_ownership_and_history'),
+        ("cases", "0003_record_ownership_and_history"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='firstregistrationform',
-            name='nationality',
-            field=models.CharField(help_text='ISO 3166-1 alpha-2, e.g. PL.', max_length=2, validators=[ketenregie.core.countries.validate_country_code], verbose_name='nationality'),
+            model_name="firstregistrationform",
+            name="nationality",
+            field=models.CharField(
+                help_text="ISO 3166-1 alpha-2, e.g. PL.",
+                max_length=2,
+                validators=[ketenregie.core.countries.validate_country_code],
+                verbose_name="nationality",
+            ),
         ),
         migrations.AlterField(
-            model_name='firstregistrationform',
-            name='previous_country',
-            field=models.CharField(blank=True, max_length=2, validators=[ketenregie.core.countries.validate_country_code], verbose_name='country of previous residence'),
+            model_name="firstregistrationform",
+            name="previous_country",
+            field=models.CharField(
+                blank=True,
+                max_length=2,
+                validators=[ketenregie.core.countries.validate_country_code],
+                verbose_name="country of previous residence",
+            ),
         ),
     ]

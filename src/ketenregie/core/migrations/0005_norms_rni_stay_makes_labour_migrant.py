@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_api_tokens'),
+        ("core", "0004_api_tokens"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='norms',
-            name='rni_stay_makes_labour_migrant',
-            field=models.BooleanField(default=False, help_text='When on, the GBA-V import gives a person registered in the RNI (non-resident) who has a current stay address in this municipality a labour-migrant profile, to be confirmed by staff.', verbose_name='treat RNI registrants with a stay address here as labour migrants'),
+            model_name="norms",
+            name="rni_stay_makes_labour_migrant",
+            field=models.BooleanField(
+                default=False,
+                help_text="When on, the GBA-V import gives a person registered in the RNI (non-resident) who has a current stay address in this municipality a labour-migrant profile, to be confirmed by staff.",
+                verbose_name="treat RNI registrants with a stay address here as labour migrants",
+            ),
         ),
     ]

@@ -8,51 +8,72 @@ import ketenregie.core.countries
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0005_residence_sources_of_deliveries'),
+        ("people", "0005_residence_sources_of_deliveries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='labourmigrant',
-            name='confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='confirmed at'),
+            model_name="labourmigrant",
+            name="confirmed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
         ),
         migrations.AddField(
-            model_name='labourmigrant',
-            name='confirmed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by'),
+            model_name="labourmigrant",
+            name="confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="confirmed by",
+            ),
         ),
         migrations.AddField(
-            model_name='labourmigrant',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            model_name="labourmigrant",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='rni',
-            field=models.JSONField(blank=True, default=list, help_text="Which RNI participant delivered which category of a non-resident's record, and under which treaty.", verbose_name='RNI participants (88.10/88.20)'),
+            model_name="person",
+            name="rni",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Which RNI participant delivered which category of a non-resident's record, and under which treaty.",
+                verbose_name="RNI participants (88.10/88.20)",
+            ),
         ),
         migrations.AddField(
-            model_name='residence',
-            name='rni_participant',
-            field=models.CharField(blank=True, max_length=4, verbose_name='RNI participant (08.88.10)'),
+            model_name="residence",
+            name="rni_participant",
+            field=models.CharField(blank=True, max_length=4, verbose_name="RNI participant (08.88.10)"),
         ),
         migrations.AddField(
-            model_name='residence',
-            name='rni_treaty',
-            field=models.CharField(blank=True, max_length=80, verbose_name='treaty (08.88.20)'),
+            model_name="residence",
+            name="rni_treaty",
+            field=models.CharField(blank=True, max_length=80, verbose_name="treaty (08.88.20)"),
         ),
         migrations.AlterField(
-            model_name='labourmigrant',
-            name='country_of_origin',
-            field=models.CharField(max_length=2, validators=[ketenregie.core.countries.validate_country_code], verbose_name='country of origin'),
+            model_name="labourmigrant",
+            name="country_of_origin",
+            field=models.CharField(
+                max_length=2,
+                validators=[ketenregie.core.countries.validate_country_code],
+                verbose_name="country of origin",
+            ),
         ),
         migrations.AlterField(
-            model_name='person',
-            name='nationality',
-            field=models.CharField(blank=True, help_text='ISO 3166-1 alpha-2 country code, e.g. PL.', max_length=2, validators=[ketenregie.core.countries.validate_country_code], verbose_name='nationality'),
+            model_name="person",
+            name="nationality",
+            field=models.CharField(
+                blank=True,
+                help_text="ISO 3166-1 alpha-2 country code, e.g. PL.",
+                max_length=2,
+                validators=[ketenregie.core.countries.validate_country_code],
+                verbose_name="nationality",
+            ),
         ),
     ]
