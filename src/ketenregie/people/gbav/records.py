@@ -383,11 +383,24 @@ def parse_record(raw: RawRecord) -> tuple[PersonRecord | None, Problems]:
     )
 
 
+def _rni_participant(value: str, row: int, column: str, problems: Problems) -> str:
+    """A code of Tabel 60. The official test set delivers a date in 04.88.10 once: a value that is no
+    code is left out with a warning rather than refusing the extract over a description element."""
+    if value and (not value.isdecimal() or len(value) != 4):
+        problems.warnings.append(
+            RowError(row, column, _("%(value)s is not an RNI participant code; left out.") % {"value": value})
+        )
+        return ""
+    return value
+
+
 def _rni(current: dict[str, str], row: int, problems: Problems) -> list[dict[str, str]]:
     """The RNI data of the current categories, as the BRP Personen API lists them."""
     found = []
     for category in (*RNI_CATEGORIES, "08"):
-        participant = _code(current.get(f"{category}.88.10", ""), 4, row, f"{category}.88.10", problems)
+        participant = _rni_participant(
+            current.get(f"{category}.88.10", ""), row, f"{category}.88.10", problems
+        )
         treaty = current.get(f"{category}.88.20", "")[:80]
         if participant or treaty:
             found.append({"category": category, "participant": participant, "treaty": treaty})
@@ -413,7 +426,7 @@ def _holding(number: int, row: dict[str, str], problems: Problems) -> Holding | 
     investigation_start = _date(row.get("08.83.20", ""), number, "08.83.20", problems)
     investigation_end = _date(row.get("08.83.30", ""), number, "08.83.30", problems)
     investigation = _code(row.get("08.83.10", ""), 6, number, "08.83.10", problems)
-    rni_participant = _code(row.get("08.88.10", ""), 4, number, "08.88.10", problems)
+    rni_participant = _rni_participant(row.get("08.88.10", ""), number, "08.88.10", problems)
     function = row.get("08.10.10", "") or AddressFunction.LIVING
     if function not in FUNCTIONS:
         errors.append(
