@@ -19,6 +19,7 @@ from ketenregie.demo import (
     gen_infopoint,
     gen_monitoring,
     gen_people,
+    gen_person_profiles,
     gen_places,
     gen_portal,
     gen_risk,
@@ -117,6 +118,7 @@ def seed_municipality(
         progress("[7/12] employments and covenant")
         gen_work.build_employments(ctx, workforce, providers)
         gen_work.build_covenant(ctx, workforce)
+        gen_person_profiles.build_person_profiles(ctx)
         progress("  BRP cases: unknown start dates, secrecy, investigation, suspension, postal address")
         gen_brp.build_brp_cases(ctx)
         progress("[8/12] data-sharing agreements and meldingen")
