@@ -139,14 +139,17 @@ def test_a_nationality_that_names_no_country_gives_no_profile_and_is_reported(
 def test_the_rule_works_on_the_official_test_set(rotterdam: Municipality) -> None:
     _rule(rotterdam, True)
     worker = _staying(rotterdam, RNI_BSN, source=ResidenceSource.HOUSING_PROVIDER)
-    import_gbav(TEST_SET)
+    report = import_gbav(TEST_SET)
+    # Lg01_803 has a date in 04.88.10: left out with a warning, the extract is not refused.
+    assert [w for w in report.warnings if "04.88.10" in w] != []
+    assert len(report.warnings) == 20
     assert LabourMigrant.objects.get(person=worker).country_of_origin == "ID"
     worker.refresh_from_db()
     assert {row["category"] for row in worker.rni} == {"01", "04", "07", "08"}
     assert {row["participant"] for row in worker.rni} == {"0001"}
     # Every RNI registrant of the set keeps the participant of its categories.
     kept = Person.objects.filter(municipality__code="1999").exclude(rni=[]).count()
-    assert kept >= 9
+    assert kept == 10
 
 
 def test_with_one_municipality_named_the_rule_still_reads_the_rni_records(rotterdam: Municipality) -> None:
