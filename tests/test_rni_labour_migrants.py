@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -172,3 +173,23 @@ def test_the_person_page_shows_the_rni_participant_and_treaty(
     assert "Sociale Verzekeringsbank" in page
     assert "Artikel 45 VWEU" in page
     assert "not confirmed" in page
+
+
+def test_the_rule_costs_the_same_few_queries_for_one_or_many_people(
+    rotterdam: Municipality, django_assert_max_num_queries: Any
+) -> None:
+    from ketenregie.people.gbav.report import GbavReport
+    from ketenregie.people.gbav.rni import RniFacts, mark_rni_stays
+
+    _rule(rotterdam, True)
+    people = [_staying(rotterdam, f"{100000000 + n:09d}") for n in range(40)]
+    found = {
+        p.bsn: RniFacts(
+            nationality_code="0072", rni=[{"category": "01", "participant": "0201", "treaty": ""}]
+        )
+        for p in people
+    }
+    # Norms, stays, municipalities, existing profiles, insert, people, update, audit (+ savepoints).
+    with django_assert_max_num_queries(12):
+        mark_rni_stays(found, GbavReport(), municipality_code=None)
+    assert LabourMigrant.objects.filter(person__in=people).count() == 40
