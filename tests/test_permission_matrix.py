@@ -51,6 +51,26 @@ PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
         lambda w: reverse("people:residence_verify", args=[w.person.pk, w.person.residences.get().pk]),
         (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
     ),
+    (
+        "employment add",
+        lambda w: reverse("people:employment_add", args=[w.person.pk]),
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
+    (
+        "employment end",
+        lambda w: reverse("people:employment_end", args=[w.person.pk, w.person.employments.get().pk]),
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
+    (
+        "labour migrant profile",
+        lambda w: reverse("people:labour_migrant_edit", args=[w.person.pk]),
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
+    (
+        "labour migrant confirm",
+        lambda w: reverse("people:labour_migrant_confirm", args=[w.person.pk]),
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
     ("employer list", lambda w: reverse("employers:employer_list"), (C.VIEW_REGISTERS,)),
     ("employer export", lambda w: reverse("employers:employer_list") + "?export=csv", (C.VIEW_REGISTERS,)),
     (
@@ -213,6 +233,10 @@ OBJECT_PAGES = {
     "person edit",
     "person move",
     "residence verification",
+    "employment add",
+    "employment end",
+    "labour migrant profile",
+    "labour migrant confirm",
     "employer detail",
     "employer edit",
     "violation create",
@@ -451,3 +475,69 @@ def test_verifying_a_residence_by_post_follows_the_role(
     assert response.status_code == (302 if may else 403)
     residence.refresh_from_db()
     assert residence.verification_status == ("verified" if may else "unverified")
+
+
+# Writes on the person page (issue 12, part 4): the POST itself is checked, not only the page.
+POSTS: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]], Needs]] = [
+    (
+        "employment add",
+        lambda w: reverse("people:employment_add", args=[w.person.pk]),
+        lambda w: {"employer": w.employer.pk, "starts_on": "2025-03-01"},
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
+    (
+        "employment end",
+        lambda w: reverse("people:employment_end", args=[w.person.pk, w.person.employments.get().pk]),
+        lambda w: {"ends_on": "2025-06-30"},
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
+    (
+        "labour migrant profile",
+        lambda w: reverse("people:labour_migrant_edit", args=[w.person.pk]),
+        lambda w: {
+            "country_of_origin": "PL",
+            "sector": "logistics",
+            "version": w.person.labour_migrant.version,
+        },
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
+    (
+        "labour migrant confirm",
+        lambda w: reverse("people:labour_migrant_confirm", args=[w.person.pk]),
+        lambda w: {"version": w.person.labour_migrant.version},
+        (C.VIEW_PERSONAL_DATA, C.EDIT_PEOPLE),
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "url", "body", "needs"), POSTS, ids=[p[0] for p in POSTS])
+def test_person_page_writes_follow_the_role(
+    name: str,
+    url: Callable[[World], str],
+    body: Callable[[World], dict[str, Any]],
+    needs: Needs,
+    role: str,
+    world: World,
+    client_as: Callable[[str], Client],
+) -> None:
+    response = client_as(role).post(url(world), body(world))
+    expected = 302 if allowed(role, needs) else 403
+    assert response.status_code == expected, f"{role} on {name}"
+
+
+@pytest.mark.parametrize(("name", "url", "body", "needs"), POSTS, ids=[p[0] for p in POSTS])
+def test_person_page_writes_of_another_municipality_are_not_found(
+    name: str,
+    url: Callable[[World], str],
+    body: Callable[[World], dict[str, Any]],
+    needs: Needs,
+    world: World,
+    other_municipality: Any,
+) -> None:
+    from tests import factories as f
+
+    outsider = f.persona("civil_affairs", other_municipality, username="outsider-ca")
+    client = Client()
+    client.force_login(outsider)
+    assert client.post(url(world), body(world)).status_code == 404

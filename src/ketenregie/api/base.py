@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.request import Request
 
 from ketenregie.core.actor import Actor, actor_for_user
+from ketenregie.core.countries import country_code
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import MAX_ID
 
@@ -70,3 +72,32 @@ class IdField(serializers.IntegerField):
             "max_value": "Geen bestaand id: het getal is te groot.",
             "max_string_length": "Geen bestaand id: het getal is te groot.",
         }
+
+
+class CountryField(serializers.CharField):
+    """An ISO 3166-1 alpha-2 code in a request, read by ``core.countries.country_code``: "pl" is PL,
+    a name such as "Polen" is refused with the code it probably means."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 60)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        text: str = super().to_internal_value(data)
+        if not text:
+            return ""
+        try:
+            return country_code(text)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages, code="invalid") from error
+
+
+def query_country(params: Any, name: str) -> str:
+    """A country code in a query string; a bad one is a 400 naming the parameter, not an empty list."""
+    value = str(params.get(name, "") or "")
+    if not value:
+        return ""
+    try:
+        return country_code(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({name: error.messages}) from error

@@ -19,6 +19,7 @@ from ketenregie.cases.models import (
     VisitStatus,
 )
 from ketenregie.cases.selectors import UNKNOWN_ASSIGNEE, CaseFilter
+from ketenregie.core.countries import country_choices
 from ketenregie.core.models import Organisation, User
 from ketenregie.core.validators import validate_bsn
 from ketenregie.signals.forms import AddressFieldsMixin
@@ -258,11 +259,12 @@ class RegistrationFormForm(forms.Form):
     surname_prefix = forms.CharField(label=_("Surname prefix"), required=False, max_length=10)
     surname = forms.CharField(label=_("Surname"), max_length=200)
     birth_date = _date_field(_("Date of birth"))
-    nationality = forms.CharField(
-        label=_("Nationality"), max_length=2, min_length=2, help_text=_("Two letters, e.g. PL.")
-    )
+    # Selections from the maintained country list, never free text ("Polen" once became "PO").
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=country_choices)
     bsn = forms.CharField(label=_("BSN (if known from the RNI)"), required=False, max_length=9)
-    previous_country = forms.CharField(label=_("Country of previous residence"), required=False, max_length=2)
+    previous_country = forms.ChoiceField(
+        label=_("Country of previous residence"), required=False, choices=country_choices
+    )
     arrival_date = _date_field(_("Arrival in the Netherlands"), required=False)
 
 

@@ -65,3 +65,15 @@ def country_choices(*, blank: bool = True) -> list[tuple[str, str]]:
     """Every country, named in the active language and sorted by that name, for a selection."""
     choices = [(str(code), str(name)) for code, name in countries]
     return [("", "—"), *choices] if blank else choices
+
+
+def country_name(code: str) -> str:
+    """The country's name in the active language; a stored value that is no ISO code is shown as it is,
+    marked, so that old free-text entries (such as "PO") stand out instead of passing for a country."""
+    value = (code or "").strip()
+    if not value:
+        return ""
+    name = countries.name(value.upper()) if len(value) == 2 else ""
+    if name:
+        return f"{name} ({value.upper()})"
+    return _("%(value)s (not an ISO country code)") % {"value": value}

@@ -20,6 +20,7 @@ from ketenregie.demo import (
     gen_infopoint,
     gen_monitoring,
     gen_people,
+    gen_person_profiles,
     gen_places,
     gen_portal,
     gen_registry_checks,
@@ -123,6 +124,7 @@ def seed_municipality(
         gen_registry_checks.build_registry_checks(ctx)
         progress("  deliveries from agencies and a housing provider (some rows in review)")
         gen_deliveries.build_deliveries(ctx)
+        gen_person_profiles.build_person_profiles(ctx)
         progress("  BRP cases: unknown start dates, secrecy, investigation, suspension, postal address")
         gen_brp.build_brp_cases(ctx)
         progress("[8/12] data-sharing agreements and meldingen")

@@ -249,3 +249,20 @@ def employer_registry_check(*, actor: Actor, employer: Employer) -> EmployerRegi
 
 def kvk_lookups_configured() -> bool:
     return configured_client() is not None
+
+
+def employer_options(*, actor: Actor) -> QuerySet[Employer]:
+    """Employers of the actor's municipality to choose from (a selection on the person page)."""
+    actor.require(Capability.VIEW_REGISTERS)
+    return Employer.objects.filter(municipality=actor.municipality).order_by("name", "pk")
+
+
+def person_employment_get(*, actor: Actor, person: Person, employment_id: int) -> Employment:
+    """One employment of this person in the actor's municipality; anything else is a 404."""
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    try:
+        return Employment.objects.select_related("employer", "hirer").get(
+            pk=employment_id, person=person, municipality=actor.municipality
+        )
+    except Employment.DoesNotExist:
+        raise Http404("employment not found") from None

@@ -33,6 +33,7 @@ from ketenregie.employers.models import (
     CovenantMembership,
     Employer,
     EmployerRegistryCheck,
+    Employment,
     EscalationOutcome,
     EscalationStep,
     EscalationStepKind,
@@ -41,6 +42,7 @@ from ketenregie.employers.models import (
     Violation,
     ViolationStatus,
 )
+from ketenregie.people.models import Sector
 
 EMPLOYER_EDITABLE_FIELDS = (
     "kvk_number",
@@ -361,3 +363,78 @@ def employers_check_kvk_unchecked(*, actor: Actor, limit: int) -> int:
             break
         checked += 1
     return checked
+
+
+@transaction.atomic
+def employment_start(
+    *,
+    actor: Actor,
+    person: Any,
+    employer: Employer,
+    starts_on: dt.date,
+    hirer: Employer | None = None,
+    ends_on: dt.date | None = None,
+    sector: str = "",
+) -> Employment:
+    """Record that a person works for ``employer`` (for an agency: placed at ``hirer``).
+
+    Civil affairs keeps the register of people, so this needs EDIT_PEOPLE, not EDIT_EMPLOYERS
+    (which is enforcement's, for employers' own data and violations).
+    """
+    actor.require(Capability.EDIT_PEOPLE)
+    records = [person, employer] + ([hirer] if hirer is not None else [])
+    ensure_same_municipality(actor, *records)
+    errors: dict[str, str] = {}
+    if hirer is not None and hirer.pk == employer.pk:
+        errors["hirer"] = _("The hirer is the company the agency places the worker at: another employer.")
+    if ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = _("An employment cannot end before it starts (%(date)s).") % {
+            "date": starts_on.isoformat()
+        }
+    if errors:
+        raise ValidationError(errors)
+    employment = Employment(
+        municipality=actor.municipality,
+        person=person,
+        employer=employer,
+        hirer=hirer,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        sector=sector or employer.sector or Sector.OTHER,
+    )
+    employment.full_clean()
+    employment.save()
+    audit.record_change(
+        actor,
+        instance=employment,
+        action=AuditAction.CREATE,
+        changed_fields=["person", "employer", "hirer", "starts_on", "ends_on", "sector"],
+    )
+    return employment
+
+
+@transaction.atomic
+def employment_end(*, actor: Actor, employment: Employment, ends_on: dt.date) -> Employment:
+    """Close an open employment. An employment that someone already ended is not ended again: the
+    second of two concurrent writers is told so instead of moving the date silently."""
+    actor.require(Capability.EDIT_PEOPLE)
+    ensure_same_municipality(actor, employment)
+    stored = Employment.objects.select_for_update().get(pk=employment.pk)
+    if stored.ends_on is not None:
+        raise ValidationError(
+            {
+                "ends_on": _("This employment already ended on %(date)s.")
+                % {"date": stored.ends_on.isoformat()}
+            }
+        )
+    if ends_on < stored.starts_on:
+        raise ValidationError(
+            {
+                "ends_on": _("An employment cannot end before it starts (%(date)s).")
+                % {"date": stored.starts_on.isoformat()}
+            }
+        )
+    stored.ends_on = ends_on
+    stored.save(update_fields=["ends_on"])
+    audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=["ends_on"])
+    return stored

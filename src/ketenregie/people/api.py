@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ketenregie.api.base import api_actor, query_bool, requires
+from ketenregie.api.base import CountryField, api_actor, query_bool, query_country, requires
 from ketenregie.api.pagination import PagePagination
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import validate_bsn
@@ -94,7 +94,7 @@ class PersonDetailSerializer(PersonSerializer):
 class PersonSearchSerializer(serializers.Serializer):
     bsn = serializers.CharField(required=False, validators=[validate_bsn])
     surname = serializers.CharField(required=False, max_length=200)
-    nationality = serializers.CharField(required=False, max_length=2, min_length=2)
+    nationality = CountryField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("bsn") and not attrs.get("surname"):
@@ -151,7 +151,7 @@ class PersonViewSet(viewsets.ViewSet):
         actor = api_actor(request)
         params = request.query_params
         filters = PersonFilter(
-            nationality=params.get("nationality", ""),
+            nationality=query_country(params, "nationality"),
             registration_status=params.get("registrationStatus", ""),
             labour_migrant=query_bool(params, "labourMigrant"),
         )

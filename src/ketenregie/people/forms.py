@@ -7,11 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketenregie.core.countries import country_choices
 from ketenregie.core.validators import normalise_postcode
 from ketenregie.people.models import (
     Person,
     RegistrationStatus,
     ResidenceSource,
+    Sector,
     VerificationMethod,
     VerificationStatus,
 )
@@ -23,7 +25,7 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or BSN"), required=False, max_length=100)
-    nationality = forms.CharField(label=_("Nationality (ISO code)"), required=False, max_length=2)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, choices=country_choices)
     registration_status = forms.ChoiceField(
         label=_("Registration"), required=False, choices=[("", _("all")), *RegistrationStatus.choices]
     )
@@ -68,17 +70,15 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].input_formats = DATE_INPUT_FORMATS  # type: ignore[attr-defined]
+        # A selection from the maintained list, never free text: "Polen" cannot be typed.
+        self.fields["nationality"] = forms.ChoiceField(
+            label=_("Nationality"), required=False, choices=country_choices
+        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["languages_text"].initial = ", ".join(self.instance.languages or [])
         else:
             self.fields["version"].required = False
-
-    def clean_nationality(self) -> str:
-        value: str = self.cleaned_data["nationality"].strip().upper()
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise forms.ValidationError(_("Use the two-letter ISO country code, such as PL or RO."))
-        return value
 
     def clean_birth_date(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data["birth_date"]
@@ -154,3 +154,77 @@ class VerificationForm(forms.Form):
         field = self.fields["status"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(value, labels[value]) for value in next_statuses(current_status)]
+
+
+def _date_field(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class EmploymentForm(forms.Form):
+    """Add an employment on the person page; the employer and hirer come from this municipality only."""
+
+    # The querysets are the caller's (employers' selectors): this app does not touch employers' models.
+    employer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Employer"), queryset=None)
+    hirer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Works at (hirer)"),
+        required=False,
+        queryset=None,
+        help_text=_("For a temp agency: the company the worker is placed at."),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        required=False,
+        choices=[("", _("the employer's sector")), *Sector.choices],
+    )
+    starts_on = _date_field(_("From"))
+    ends_on = _date_field(_("Until"), required=False)
+
+    def __init__(self, *args: Any, employers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
+        self.fields["hirer"].queryset = employers  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("An employment cannot end before it starts."))
+        employer, hirer = data.get("employer"), data.get("hirer")
+        if employer and hirer and employer.pk == hirer.pk:
+            self.add_error(
+                "hirer", _("The hirer is the company the agency places the worker at: another employer.")
+            )
+        return data
+
+
+class EmploymentEndForm(forms.Form):
+    ends_on = _date_field(_("Until"))
+
+
+class LabourMigrantForm(forms.Form):
+    """Record or change a labour-migrant profile; the country is chosen, never typed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    country_of_origin = forms.ChoiceField(label=_("Country of origin"), choices=country_choices)
+    arrival_date = _date_field(_("Arrived in the Netherlands"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, initial=Sector.OTHER)
+    confirm = forms.BooleanField(
+        label=_("I checked these details"),
+        required=False,
+        help_text=_("Marks the profile as confirmed by you, now."),
+    )
+
+    def clean_arrival_date(self) -> dt.date | None:
+        value: dt.date | None = self.cleaned_data["arrival_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("An arrival date cannot lie in the future."))
+        return value
+
+
+class ConfirmForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ketenregie.core.actor import Actor
+from ketenregie.core.countries import CountryCodeField
 from ketenregie.core.imports import ImportResult, ParsedRow, RowError, chunked, form_errors
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import normalise_postcode, validate_bsn
@@ -51,7 +52,7 @@ class PersonRowForm(forms.Form):
     surname_prefix = forms.CharField(required=False, max_length=10)
     surname = forms.CharField(max_length=200)
     birth_date = forms.DateField(required=False, input_formats=DATE_INPUT_FORMATS)
-    nationality = forms.CharField(required=False, max_length=2, min_length=2)
+    nationality = CountryCodeField(required=False)
     registration_status = forms.ChoiceField(required=False, choices=[("", ""), *RegistrationStatus.choices])
     phone = forms.CharField(required=False, max_length=30)
     email = forms.EmailField(required=False)
@@ -66,9 +67,6 @@ class PersonRowForm(forms.Form):
     def clean_postcode(self) -> str:
         value: str = self.cleaned_data["postcode"]
         return normalise_postcode(value) if value else ""
-
-    def clean_nationality(self) -> str:
-        return str(self.cleaned_data["nationality"]).upper()
 
     def clean_birth_date(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data["birth_date"]

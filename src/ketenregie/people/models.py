@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketenregie.core.countries import validate_country_code
 from ketenregie.core.models import TenantModel, VersionedModel
 from ketenregie.core.validators import validate_bsn
 from ketenregie.people.brp_dates import BrpDate
@@ -60,7 +61,11 @@ class Person(TenantModel, VersionedModel):
     surname = models.CharField(_("surname"), max_length=200)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     nationality = models.CharField(
-        _("nationality"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 country code, e.g. PL.")
+        _("nationality"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country_code],
+        help_text=_("ISO 3166-1 alpha-2 country code, e.g. PL."),
     )
     registration_status = models.CharField(
         _("registration status"),
@@ -122,6 +127,17 @@ class Person(TenantModel, VersionedModel):
     )
     registration_municipality_code = models.CharField(
         _("municipality of registration (08.09.10)"), max_length=4, blank=True
+    )
+    # RNI-deelnemer (88.10) and omschrijving verdrag (88.20) of the current categories 01, 04, 06, 07
+    # and 08, as the BRP Personen API's `rni`: [{"category": "01", "participant": "0201", "treaty": ""}].
+    rni = models.JSONField(
+        _("RNI participants (88.10/88.20)"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Which RNI participant delivered which category of a non-resident's record, "
+            "and under which treaty."
+        ),
     )
 
     class Meta:
@@ -201,9 +217,22 @@ class LabourMigrant(TenantModel):
         related_name="labour_migrant",
         verbose_name=_("person"),
     )
-    country_of_origin = models.CharField(_("country of origin"), max_length=2)
+    country_of_origin = models.CharField(
+        _("country of origin"), max_length=2, validators=[validate_country_code]
+    )
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    # A profile delivered by an employer, the portal or the BRP import is a claim until staff check it.
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("labour migrant")
@@ -369,6 +398,8 @@ class Residence(TenantModel, VersionedModel):
         _("investigation started (08.83.20)"), max_length=8, blank=True
     )
     investigation_end_raw = models.CharField(_("investigation ended (08.83.30)"), max_length=8, blank=True)
+    rni_participant = models.CharField(_("RNI participant (08.88.10)"), max_length=4, blank=True)
+    rni_treaty = models.CharField(_("treaty (08.88.20)"), max_length=80, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=ResidenceSource.choices)
     verification_status = models.CharField(
         _("verification"),

@@ -141,13 +141,24 @@ def person_export(*, actor: Actor, filters: PersonFilter, file_format: str) -> Q
 def person_get(*, actor: Actor, person_id: int, context: str = "person_detail") -> Person:
     actor.require(Capability.VIEW_PERSONAL_DATA)
     try:
-        person = Person.objects.select_related("labour_migrant").get(
+        person = Person.objects.select_related("labour_migrant", "labour_migrant__confirmed_by").get(
             pk=person_id, municipality=actor.municipality
         )
     except Person.DoesNotExist:
         raise Http404("person not found") from None
     audit.record_view(actor, obj=person, context=context)
     return person
+
+
+def person_labour_migrant(*, actor: Actor, person: Person) -> LabourMigrant:
+    """The profile of a person read with ``person_get`` (already audited); 404 when there is none."""
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    try:
+        return LabourMigrant.objects.select_related("confirmed_by").get(
+            person=person, municipality=actor.municipality
+        )
+    except LabourMigrant.DoesNotExist:
+        raise Http404("no labour-migrant profile") from None
 
 
 def person_residences(*, actor: Actor, person: Person) -> list[Residence]:

@@ -8,12 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
 from ketenregie.employers.selectors import person_employments
 from ketenregie.people import selectors, services
+from ketenregie.people.brp_tables import rni_rows
 from ketenregie.people.forms import MoveForm, PersonFilterForm, PersonForm, VerificationForm
 from ketenregie.people.models import VerificationMethod
 from ketenregie.people.verification import next_statuses
@@ -29,6 +31,7 @@ PERSON_COLUMNS = [
     Column(gettext_lazy("surname"), lambda p: p.surname),
     Column(gettext_lazy("date of birth"), lambda p: p.birth_date),
     Column(gettext_lazy("nationality"), lambda p: p.nationality),
+    Column(gettext_lazy("country"), lambda p: countries.name(p.nationality) if p.nationality else ""),
     Column(gettext_lazy("registration status"), lambda p: p.get_registration_status_display()),
     Column(gettext_lazy("phone"), lambda p: p.phone),
     Column(gettext_lazy("e-mail"), lambda p: p.email),
@@ -75,6 +78,7 @@ def person_detail(request: HttpRequest, actor: Actor, person_id: int) -> HttpRes
             "employments": person_employments(actor=actor, person=person),
             "methods": VerificationMethod.choices,
             "labour_migrant": getattr(person, "labour_migrant", None),
+            "rni_rows": rni_rows(person.rni),
         },
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.cases.models.history import OwnedRecord
+from ketenregie.core.countries import validate_country_code
 from ketenregie.core.models import TenantModel, VersionedModel
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import validate_bsn
@@ -159,12 +160,17 @@ class FirstRegistrationForm(OwnedRecord, TenantModel, VersionedModel):
     surname = models.CharField(_("surname"), max_length=200)
     birth_date = models.DateField(_("date of birth"))
     nationality = models.CharField(
-        _("nationality"), max_length=2, help_text=_("ISO 3166-1 alpha-2, e.g. PL.")
+        _("nationality"),
+        max_length=2,
+        validators=[validate_country_code],
+        help_text=_("ISO 3166-1 alpha-2, e.g. PL."),
     )
     bsn = models.CharField(
         _("BSN (if already given by the RNI)"), max_length=9, blank=True, validators=[validate_bsn]
     )
-    previous_country = models.CharField(_("country of previous residence"), max_length=2, blank=True)
+    previous_country = models.CharField(
+        _("country of previous residence"), max_length=2, blank=True, validators=[validate_country_code]
+    )
     arrival_date = models.DateField(_("arrival in the Netherlands"), null=True, blank=True)
     status = models.CharField(
         _("status"),

@@ -71,6 +71,16 @@ class Norms(models.Model):
             "Counts below this number are shown as '<N' in anything that leaves the staff application."
         ),
     )
+    # Municipalities differ: some count everyone in the RNI who stays here as a labour migrant, others
+    # only those an employer or the person says came to work. Off unless the administrator says so.
+    rni_stay_makes_labour_migrant = models.BooleanField(
+        _("treat RNI registrants with a stay address here as labour migrants"),
+        default=False,
+        help_text=_(
+            "When on, the GBA-V import gives a person registered in the RNI (non-resident) who has a "
+            "current stay address in this municipality a labour-migrant profile, to be confirmed by staff."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

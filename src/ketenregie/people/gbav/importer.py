@@ -39,6 +39,7 @@ from ketenregie.people.gbav.records import (
     read_raw_records,
 )
 from ketenregie.people.gbav.report import GbavReport
+from ketenregie.people.gbav.rni import RniFacts, mark_rni_stays, rni_facts
 from ketenregie.people.gbav.writer import Writer
 from ketenregie.people.models import (
     Person,
@@ -69,6 +70,7 @@ PERSON_FIELDS = (
     "suspended_on_raw",
     "suspension_reason",
     "registration_municipality_code",
+    "rni",
     "registration_status",
 )
 RESIDENCE_FIELDS = (
@@ -88,6 +90,8 @@ RESIDENCE_FIELDS = (
     "investigation_code",
     "investigation_start_raw",
     "investigation_end_raw",
+    "rni_participant",
+    "rni_treaty",
     "source",
 )
 
@@ -163,6 +167,7 @@ def import_gbav(
     problems = Problems()
     errors = problems.errors
     seen: dict[str, int] = {}
+    non_residents: dict[str, RniFacts] = {}
     skipped_rows = unknown_starts = 0
     with transaction.atomic(), _bulk(source):
         writers: dict[str, Writer] = {}
@@ -189,6 +194,10 @@ def import_gbav(
                 )
             if len(errors) >= MAX_REPORTED_ERRORS:
                 break
+            # Read even when the extract is imported for one municipality: the rule is about people
+            # registered in the RNI, whose records go to the RNI's own tenant.
+            if (facts := rni_facts(record)) is not None:
+                non_residents[facts[0]] = facts[1]
             if municipality_code and record.municipality_code != municipality_code:
                 report.persons_elsewhere += 1
                 continue
@@ -205,6 +214,7 @@ def import_gbav(
             raise ImportRejected(errors[:MAX_REPORTED_ERRORS])
         for code in list(batch):
             flush(code)
+        mark_rni_stays(non_residents, report, municipality_code=municipality_code)
         for writer in writers.values():
             # What partners reported and the BRP now confirms becomes verified (by the BRP).
             verify_stay_addresses_by_brp(actor=Actor.system(writer.municipality, name="import-brp"))

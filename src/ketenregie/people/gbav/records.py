@@ -65,6 +65,11 @@ HOLDING_ELEMENTS = (
     "08.83.30",
     "08.84.10",
 )
+# RNI-deelnemer (88.10) and omschrijving verdrag (88.20): which RNI participant delivered a category of
+# a non-resident's record, under which treaty. Read apart from HOLDING_ELEMENTS: they say nothing
+# about where the person was (a row with only these is no address holding).
+RNI_CATEGORIES = ("01", "04", "06", "07")
+RNI_ELEMENTS = tuple(f"{c}.88.{e}" for c in (*RNI_CATEGORIES, "08") for e in ("10", "20"))
 # Elements without which a category 08 occurrence says nothing about where the person was.
 PLACE_ELEMENTS = ("08.11.10", "08.11.80", "08.12.10", "08.13.10", "08.10.30", "08.13.20")
 NATIONALITY_NL = "0001"
@@ -99,6 +104,8 @@ class Holding:
     investigation_code: str
     investigation_start: str
     investigation_end: str
+    rni_participant: str = ""
+    rni_treaty: str = ""
 
     @property
     def is_abroad(self) -> bool:
@@ -156,7 +163,7 @@ def read_raw_records(stream: IO[str]) -> Iterator[tuple[RawRecord | None, list[R
         name = name.strip().lstrip("\ufeff")
         if index and name and _ELEMENT.match(name) and name not in columns:
             columns[name] = index
-    wanted = [e for e in (*PERSON_ELEMENTS, *HOLDING_ELEMENTS) if e in columns]
+    wanted = [e for e in (*PERSON_ELEMENTS, *HOLDING_ELEMENTS, *RNI_ELEMENTS) if e in columns]
     if "01.01.10" not in columns and "01.01.20" not in columns:
         yield (
             None,
@@ -360,6 +367,7 @@ def parse_record(raw: RawRecord) -> tuple[PersonRecord | None, Problems]:
         "suspended_on_raw": suspended.raw if suspended else "",
         "suspension_reason": reason,
         "registration_municipality_code": municipality_code,
+        "rni": _rni(current, first_row, problems),
     }
     return (
         PersonRecord(
@@ -373,6 +381,30 @@ def parse_record(raw: RawRecord) -> tuple[PersonRecord | None, Problems]:
         ),
         problems,
     )
+
+
+def _rni_participant(value: str, row: int, column: str, problems: Problems) -> str:
+    """A code of Tabel 60. The official test set delivers a date in 04.88.10 once: a value that is no
+    code is left out with a warning rather than refusing the extract over a description element."""
+    if value and (not value.isdecimal() or len(value) != 4):
+        problems.warnings.append(
+            RowError(row, column, _("%(value)s is not an RNI participant code; left out.") % {"value": value})
+        )
+        return ""
+    return value
+
+
+def _rni(current: dict[str, str], row: int, problems: Problems) -> list[dict[str, str]]:
+    """The RNI data of the current categories, as the BRP Personen API lists them."""
+    found = []
+    for category in (*RNI_CATEGORIES, "08"):
+        participant = _rni_participant(
+            current.get(f"{category}.88.10", ""), row, f"{category}.88.10", problems
+        )
+        treaty = current.get(f"{category}.88.20", "")[:80]
+        if participant or treaty:
+            found.append({"category": category, "participant": participant, "treaty": treaty})
+    return found
 
 
 _ADDRESS_PARTS = (
@@ -394,6 +426,7 @@ def _holding(number: int, row: dict[str, str], problems: Problems) -> Holding | 
     investigation_start = _date(row.get("08.83.20", ""), number, "08.83.20", problems)
     investigation_end = _date(row.get("08.83.30", ""), number, "08.83.30", problems)
     investigation = _code(row.get("08.83.10", ""), 6, number, "08.83.10", problems)
+    rni_participant = _rni_participant(row.get("08.88.10", ""), number, "08.88.10", problems)
     function = row.get("08.10.10", "") or AddressFunction.LIVING
     if function not in FUNCTIONS:
         errors.append(
@@ -454,4 +487,6 @@ def _holding(number: int, row: dict[str, str], problems: Problems) -> Holding | 
         investigation_code=investigation,
         investigation_start=investigation_start.raw if investigation_start else "",
         investigation_end=investigation_end.raw if investigation_end else "",
+        rni_participant=rni_participant,
+        rni_treaty=row.get("08.88.20", "")[:80],
     )

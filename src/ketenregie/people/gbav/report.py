@@ -17,6 +17,7 @@ class GbavReport:
     residences_created: int = 0
     residences_updated: int = 0
     residences_removed: int = 0
+    rni_labour_migrants_created: int = 0
     municipalities_created: list[str] = field(default_factory=list)
     unknown_municipality_codes: list[str] = field(default_factory=list)
     incomplete_addresses: list[str] = field(default_factory=list)

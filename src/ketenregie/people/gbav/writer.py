@@ -42,6 +42,8 @@ NEW_RESIDENCE_COLUMNS = (
     "investigation_code",
     "investigation_start_raw",
     "investigation_end_raw",
+    "rni_participant",
+    "rni_treaty",
     "source",
     "verification_status",
     "starts_on",
@@ -67,6 +69,8 @@ RESIDENCE_FIELDS = (
     "investigation_code",
     "investigation_start_raw",
     "investigation_end_raw",
+    "rni_participant",
+    "rni_treaty",
     "source",
 )
 
@@ -204,6 +208,8 @@ class Writer:
                     h.investigation_code,
                     h.investigation_start,
                     h.investigation_end,
+                    h.rni_participant,
+                    h.rni_treaty,
                     ResidenceSource.RNI if h.municipality_code == RNI_CODE else ResidenceSource.BRP,
                     VerificationStatus.VERIFIED,
                     bound.starts_on,
@@ -234,6 +240,8 @@ class Writer:
             "investigation_code": holding.investigation_code,
             "investigation_start_raw": holding.investigation_start,
             "investigation_end_raw": holding.investigation_end,
+            "rni_participant": holding.rni_participant,
+            "rni_treaty": holding.rni_treaty,
             "source": ResidenceSource.RNI if holding.municipality_code == RNI_CODE else ResidenceSource.BRP,
             "verification_status": VerificationStatus.VERIFIED,
         }

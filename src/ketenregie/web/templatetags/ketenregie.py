@@ -45,3 +45,11 @@ def staff_languages() -> list[tuple[str, object]]:
     from django.conf import settings
 
     return [(code, name) for code, name in settings.LANGUAGES if code in settings.STAFF_LANGUAGES]
+
+
+@register.filter
+def country(value: str | None) -> str:
+    """An ISO 3166-1 alpha-2 code as the country's name in the active language, with the code."""
+    from ketenregie.core.countries import country_name
+
+    return country_name(value or "")
