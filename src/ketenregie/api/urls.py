@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from ketenregie.api.views import ObtainTokenView, OwnTokensView, OwnTokenView
 from ketenregie.cases.api import CaseViewSet
+from ketenregie.deliveries.api import EmploymentDeliveryView
 from ketenregie.employers.api import EmployerViewSet
 from ketenregie.housing.api import HousingLocationViewSet
 from ketenregie.people.api import PersonViewSet
@@ -31,5 +32,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The BRP Bewoning API's own path (no trailing slash), so its clients can use this base URL.
     path("brp/bewoningen", BewoningenView.as_view(), name="brp_bewoningen"),
+    path("employments/", EmploymentDeliveryView.as_view(), name="employment_deliveries"),
     path("", include(router.urls)),
 ]
