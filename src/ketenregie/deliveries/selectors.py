@@ -245,9 +245,10 @@ def latest_occupant_delivery(*, actor: Actor, provider: Employer) -> Delivery | 
     )
 
 
-def delivered_people_at(*, actor: Actor, delivery: Delivery, address_ids: list[int]) -> list[DeliveredPerson]:
-    """The matched rows of ``delivery`` at these addresses (rows waiting for review have no person)."""
-    actor.require(Capability.VIEW_PERSONAL_DATA)
+def delivered_person_ids_at(*, actor: Actor, delivery: Delivery, address_ids: list[int]) -> list[int]:
+    """The people ``delivery`` placed at these addresses (ids only; rows waiting for review have no
+    person yet). The caller that shows them audits them (housing.occupants)."""
+    actor.require(Capability.VIEW_REGISTERS)
     return list(
         DeliveredPerson.objects.filter(
             municipality=actor.municipality,
@@ -255,18 +256,6 @@ def delivered_people_at(*, actor: Actor, delivery: Delivery, address_ids: list[i
             address_id__in=address_ids,
             person__isnull=False,
         )
-        .select_related("person", "address")
-        .order_by("row_number")
-    )
-
-
-def delivered_count_at(*, actor: Actor, delivery: Delivery, address_ids: list[int]) -> int:
-    actor.require(Capability.VIEW_REGISTERS)
-    return (
-        DeliveredPerson.objects.filter(
-            municipality=actor.municipality, delivery=delivery, address_id__in=address_ids
-        )
-        .values("person_id")
+        .values_list("person_id", flat=True)
         .distinct()
-        .count()
     )
