@@ -112,7 +112,8 @@ def main() -> None:
     assert all(not e for _v, e in parsed)
     baseline = time.perf_counter() - started
     print(
-        f"baseline (read and check the file, no register): {baseline:6.2f} s  {len(rows) / baseline:9,.0f} rows/s"
+        f"baseline (read and check the file, no register): {baseline:6.2f} s"
+        f"  {len(rows) / baseline:9,.0f} rows/s"
     )
 
     for label, data, expected in (
@@ -125,7 +126,8 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         assert (result.created, result.updated) == expected, (result, expected)
         print(
-            f"{label:48s} {elapsed:6.2f} s  {len(rows) / elapsed:9,.0f} rows/s  ({elapsed / baseline:.1f}× baseline)"
+            f"{label:48s} {elapsed:6.2f} s  {len(rows) / elapsed:9,.0f} rows/s"
+            f"  ({elapsed / baseline:.1f}× baseline)"
         )
     assert Employment.objects.filter(municipality=municipality).count() == len(rows)
 

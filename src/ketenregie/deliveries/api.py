@@ -64,7 +64,7 @@ class EmploymentDeliverySerializer(serializers.Serializer):
             "leave it out; civil affairs and the administrator name the employer."
         ),
     )
-    rows = EmploymentRowSerializer(many=True, allow_empty=False, max_length=MAX_ROWS)
+    rows = serializers.ListField(child=EmploymentRowSerializer(), allow_empty=False, max_length=MAX_ROWS)
 
 
 class DeliveryResultSerializer(serializers.Serializer):

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -68,10 +70,11 @@ def _messages(error: ValidationError) -> str:
 class EmploymentImporter:
     """A RowImporter (core.imports) for the ``employments`` delivery kind."""
 
-    label = gettext_lazy("employments")
-    model = Employment
-    required_columns = ("bsn", "employer_kvk", "starts_on")
-    optional_columns = ("hirer_kvk", "ends_on")
+    # Declared as the RowImporter protocol declares them, so an instance is a RowImporter to mypy.
+    label: str = gettext_lazy("employments")  # type: ignore[assignment]
+    model: Any = Employment
+    required_columns: Sequence[str] = ("bsn", "employer_kvk", "starts_on")
+    optional_columns: Sequence[str] = ("hirer_kvk", "ends_on")
 
     def __init__(self, context: DeliveryContext) -> None:
         self.context = context

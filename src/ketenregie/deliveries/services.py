@@ -6,13 +6,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.imports import ImportResult
 from ketenregie.core.models import AuditAction, Organisation
+from ketenregie.core.permissions import Capability
 from ketenregie.core.services import ensure_same_municipality
-from ketenregie.deliveries.models import Delivery, DeliveryChannel, DeliveryObligation
+from ketenregie.deliveries.models import DeliveredPerson, Delivery, DeliveryChannel, DeliveryObligation
 from ketenregie.employers.models import Covenant, Employer
+from ketenregie.people.models import Person
+from ketenregie.places.models import Address
 
 
 @dataclass(frozen=True)
@@ -70,4 +75,31 @@ def delivery_record(
         review_count=review_count,
     )
     audit.record_change(actor, instance=delivery, action=AuditAction.IMPORT)
+    return delivery
+
+
+@transaction.atomic
+def occupants_delivery_record(
+    *, actor: Actor, context: DeliveryContext, occupants: list[tuple[Person, Address]]
+) -> Delivery:
+    """A housing provider's occupant list as already matched to the register: the delivery and one
+    DeliveredPerson per row. For the demo and for callers that matched the people themselves; the
+    labour-migrant importer matches (and reviews) delivered rows on its own."""
+    actor.require(Capability.DELIVER_DATA)
+    for person, address in occupants:
+        ensure_same_municipality(actor, person, address)
+    result = ImportResult(unchanged=len(occupants))
+    delivery = delivery_record(actor=actor, context=context, row_count=len(occupants), result=result)
+    DeliveredPerson.objects.bulk_create(
+        [
+            DeliveredPerson(
+                municipality=actor.municipality,
+                delivery=delivery,
+                row_number=number,
+                person=person,
+                address=address,
+            )
+            for number, (person, address) in enumerate(occupants, start=2)
+        ]
+    )
     return delivery

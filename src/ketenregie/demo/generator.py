@@ -16,6 +16,7 @@ from ketenregie.core.models import Municipality, Norms, TenantModel
 from ketenregie.demo import (
     gen_brp,
     gen_cases,
+    gen_employment_deliveries,
     gen_infopoint,
     gen_monitoring,
     gen_people,
@@ -130,6 +131,8 @@ def seed_municipality(
         gen_portal.build_portal(ctx)
         progress("[12/12] monitoring")
         gen_monitoring.build_monitoring(ctx)
+        progress("  deliveries of employments and occupants")
+        gen_employment_deliveries.build_employment_deliveries(ctx)
         run.finished_at = timezone.now()
         run.counts = {
             **ctx.counts,
