@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +34,7 @@ from ketenregie.employers.models import (
     CovenantMembership,
     Employer,
     EmployerRegistryCheck,
+    Employment,
     EscalationOutcome,
     EscalationStep,
     EscalationStepKind,
@@ -361,3 +363,45 @@ def employers_check_kvk_unchecked(*, actor: Actor, limit: int) -> int:
             break
         checked += 1
     return checked
+
+
+# Deliveries of employments (issue 12).
+
+
+@dataclass(frozen=True)
+class DeliveredEmployment:
+    person_id: int
+    employer: Employer
+    hirer: Employer | None
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+
+def employments_deliver(
+    *, actor: Actor, new: list[DeliveredEmployment], endings: list[tuple[int, dt.date]]
+) -> tuple[int, int]:
+    """Record delivered employments in bulk: create the new ones and set the end of existing ones
+    (``endings``: employment id → end). Runs inside the delivery's transaction; the runner writes one
+    audit event for the whole delivery. Returns (created, ended)."""
+    actor.require(Capability.DELIVER_DATA)
+    municipality = actor.municipality
+    Employment.objects.bulk_create(
+        [
+            Employment(
+                municipality=municipality,
+                person_id=row.person_id,
+                employer=row.employer,
+                hirer=row.hirer,
+                starts_on=row.starts_on,
+                ends_on=row.ends_on,
+                # Where the work is done decides the sector: the hirer's for an agency's worker.
+                sector=(row.hirer or row.employer).sector,
+            )
+            for row in new
+        ],
+        batch_size=2000,
+    )
+    ended = [Employment(pk=pk, ends_on=ends_on) for pk, ends_on in endings]
+    # The ids came from this municipality's employments (employers.selectors.employments_by_key).
+    Employment.objects.bulk_update(ended, ["ends_on"], batch_size=2000)
+    return len(new), len(ended)
