@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from ketenregie.core.actor import Actor
@@ -156,7 +157,8 @@ def test_an_uncertain_row_goes_to_the_review_queue_and_changes_nothing(
     places: list[Address],
 ) -> None:
     person = known(municipality, places[0])
-    result, importer = deliver(actor_for("civil_affairs"), row.format(bsn=person.bsn))
+    with translation.override("en"):  # the reason is stored as written, in the language of the delivery
+        result, importer = deliver(actor_for("civil_affairs"), row.format(bsn=person.bsn))
     assert (result.created, result.updated, importer.review_count) == (0, 0, 1)
     review = MatchReview.objects.get()
     assert reason in review.reason

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from ketenregie.core.actor import Actor
@@ -293,7 +293,7 @@ def test_an_import_checks_a_few_new_employers_at_once_and_leaves_the_rest_for_la
 ) -> None:
     settings.KVK_IMPORT_INLINE_CHECKS = 2
     rows = "".join(f"3200000{i};Import {i} B.V.;hirer\n" for i in range(5))
-    with django_capture_on_commit_callbacks(execute=True):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         result = run_import(
             actor=actor_for("civil_affairs"),
             importer=EmployerImporter(),

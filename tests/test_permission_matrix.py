@@ -91,6 +91,16 @@ PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
     ),
     ("covenant", lambda w: reverse("employers:covenant_detail", args=[w.covenant.pk]), (C.VIEW_REGISTERS,)),
     (
+        "covenant deliveries",
+        lambda w: reverse("employers:covenant_deliveries", args=[w.covenant.pk]),
+        (C.MANAGE_COVENANT,),
+    ),
+    (
+        "covenant deliveries export",
+        lambda w: reverse("employers:covenant_deliveries", args=[w.covenant.pk]) + "?export=csv",
+        (C.MANAGE_COVENANT,),
+    ),
+    (
         "escalation conclude",
         lambda w: reverse("employers:escalation_conclude", args=[w.step.pk]),
         (C.MANAGE_COVENANT,),
@@ -241,6 +251,7 @@ OBJECT_PAGES = {
     "employer edit",
     "violation create",
     "covenant",
+    "covenant deliveries",
     "escalation conclude",
     "location detail",
     "quality mark create",

@@ -312,6 +312,9 @@ LOGGING = {
 # Only the demo and seed commands use this password, for the demo accounts.
 DEMO_PASSWORD = "demo"  # noqa: S105  (the documented demo password, refused in production)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Covenant members deliver every calendar month; a month's delivery may be this many days late into the
+# next month before the member shows as overdue (deliveries.selectors.delivery_due_since).
+DELIVERY_GRACE_DAYS = env_int("DELIVERY_GRACE_DAYS", 10, minimum=0)
 
 # The public portal (see src/ketenregie/portal). It serves one municipality: the one with this CBS code,
 # or, when empty, the only municipality in the database.

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from ketenregie.api.views import ObtainTokenView, OwnTokensView, OwnTokenView
 from ketenregie.cases.api import CaseViewSet
-from ketenregie.deliveries.api import LabourMigrantDeliveryView
+from ketenregie.deliveries.api import EmploymentDeliveryView, LabourMigrantDeliveryView
 from ketenregie.employers.api import EmployerViewSet
 from ketenregie.housing.api import HousingLocationViewSet
 from ketenregie.people.api import PersonViewSet
@@ -33,5 +33,6 @@ urlpatterns = [
     # The BRP Bewoning API's own path (no trailing slash), so its clients can use this base URL.
     path("brp/bewoningen", BewoningenView.as_view(), name="brp_bewoningen"),
     path("labour-migrants/", LabourMigrantDeliveryView.as_view(), name="labour_migrant_delivery"),
+    path("employments/", EmploymentDeliveryView.as_view(), name="employment_deliveries"),
     path("", include(router.urls)),
 ]

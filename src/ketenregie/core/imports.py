@@ -148,6 +148,19 @@ def form_errors(form: forms.Form, number: int) -> list[RowError]:
 def run_import(*, actor: Actor, importer: RowImporter[Any], data: bytes) -> ImportResult:
     """Validate every row; write all of them in one transaction, or none and raise ImportRejected."""
     rows, errors = read_csv(data, required=importer.required_columns, optional=importer.optional_columns)
+    return run_rows(actor=actor, importer=importer, rows=rows, errors=errors)
+
+
+def run_rows(
+    *,
+    actor: Actor,
+    importer: RowImporter[Any],
+    rows: Sequence[tuple[int, dict[str, str]]],
+    errors: list[RowError] | None = None,
+) -> ImportResult:
+    """The same all-or-nothing run for rows that did not come from a CSV file (an API request's rows,
+    numbered by the caller)."""
+    errors = list(errors or [])
     parsed: list[ParsedRow[Any]] = []
     for number, row in rows:
         value, row_errors = importer.parse(actor, row, number)

@@ -1,7 +1,11 @@
-"""``POST /api/v1/labour-migrants/``: a delivery of labour migrants as JSON.
+"""Deliveries as JSON: ``POST /api/v1/labour-migrants/`` and ``POST /api/v1/employments/``.
 
-The rows go through the same all-or-nothing runner and importer as a CSV file (they are written as
-one), so the checks and messages are the same; errors come back as ``rows[i].field``.
+Both endpoints are one edge (``DeliveryView``): the body's rows become the rows a CSV file would give
+(camelCase fields → the importer's columns, numbered as the lines of that file) and go through the same
+all-or-nothing runner and importer, so the checks and messages are those of a file. Every problem comes
+back as problem+json ``invalidParams`` named ``rows[i].camelField`` (``i`` counted from 0): a missing
+required field, an unknown field and a refused value alike. Who delivers as whom is
+``deliveries.services.delivery_context_for``, as for the command and the upload page.
 
 A partner (an employer's, agency's or housing provider's account) learns only that its rows were
 accepted and how many: whether a row matched a known person, changed the register or waits for
@@ -11,11 +15,13 @@ enough to ask "does this person live here?"). Civil affairs and the administrato
 
 from __future__ import annotations
 
-import csv
-import io
+import json
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -23,20 +29,50 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ketenregie.api.base import api_actor, requires
-from ketenregie.core.imports import ImportRejected, run_import
+from ketenregie.core.imports import ImportRejected, RowError, run_rows
 from ketenregie.core.permissions import Capability
-from ketenregie.deliveries.imports import COLUMNS, LabourMigrantImporter
+from ketenregie.deliveries.employments import EmploymentImporter
+from ketenregie.deliveries.imports import LabourMigrantImporter
 from ketenregie.deliveries.models import DeliveryChannel, DeliveryKind, DeliveryObligation, DeliverySource
 from ketenregie.deliveries.services import delivery_context_for
 
+MAX_ROWS = 50_000
+# Rows are numbered as the lines of the equivalent CSV file (the header is line 1).
+FIRST_ROW = 2
 
-def _camel(name: str) -> str:
+
+def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
 
-FIELDS = {_camel(column): column for column in COLUMNS}
-MAX_ROWS = 50_000
+# OpenAPI documentation of the bodies. The values are checked by the importer, not by these
+# serializers, so that a file and a request get the same messages.
+
+
+class DeliveryHeaderSerializer(serializers.Serializer):
+    """Who delivers, as what and under which obligation: the same for every delivery kind."""
+
+    employerKvk = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="The delivering employer, agency or housing provider. A partner account always "
+        "delivers as its own organisation and may leave this out; civil affairs and the administrator "
+        "name it.",
+    )
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=DeliverySource.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The deliverer kind; by default from the employer (a temp agency delivers as agency).",
+    )
+    obligation = serializers.ChoiceField(
+        choices=DeliveryObligation.choices,
+        required=False,
+        allow_blank=True,
+        help_text="By default the covenant when the employer is an active covenant member, else voluntary.",
+    )
 
 
 class DeliveredRowSerializer(serializers.Serializer):
@@ -59,56 +95,160 @@ class DeliveredRowSerializer(serializers.Serializer):
     )
 
 
-class LabourMigrantDeliverySerializer(serializers.Serializer):
+class LabourMigrantDeliverySerializer(DeliveryHeaderSerializer):
     rows = DeliveredRowSerializer(many=True)
-    employerKvk = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="The delivering employer, agency or housing provider. A partner account always "
-        "delivers as its own organisation and may leave this out.",
+
+
+class EmploymentRowSerializer(serializers.Serializer):
+    """One employment. Dates are YYYY-MM-DD."""
+
+    bsn = serializers.CharField(help_text="Burgerservicenummer of a person in the register.")
+    employerKvk = serializers.CharField(help_text="KvK number of the employer (8 digits).")
+    hirerKvk = serializers.CharField(
+        required=False, allow_blank=True, help_text="KvK number of the hirer (inlener), if any."
     )
-    source = serializers.ChoiceField(  # type: ignore[assignment]
-        choices=DeliverySource.choices, required=False, allow_blank=True
+    startsOn = serializers.CharField(help_text="YYYY-MM-DD")
+    endsOn = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="YYYY-MM-DD; empty while running."
     )
-    obligation = serializers.ChoiceField(choices=DeliveryObligation.choices, required=False, allow_blank=True)
+
+
+class EmploymentDeliverySerializer(DeliveryHeaderSerializer):
+    rows = EmploymentRowSerializer(many=True)
 
 
 class DeliveryResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     rowCount = serializers.IntegerField()
     createdCount = serializers.IntegerField(required=False, help_text="Not shown to partners.")
-    updatedCount = serializers.IntegerField(required=False, help_text="Not shown to partners.")
+    updatedCount = serializers.IntegerField(
+        required=False, help_text="Not shown to partners. For employments: those this delivery ended."
+    )
     unchangedCount = serializers.IntegerField(required=False, help_text="Not shown to partners.")
     reviewCount = serializers.IntegerField(required=False, help_text="Not shown to partners.")
 
 
-def _as_csv(rows: list[Any]) -> tuple[bytes, list[dict[str, str]]]:
-    """The rows as the CSV file the runner reads; unknown or non-scalar fields are errors per row."""
-    problems: list[dict[str, str]] = []
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(COLUMNS)
+# The edge both endpoints share.
+
+
+def _param(index: int | None, field: str = "") -> str:
+    if index is None:
+        return camel(field) if field else "rows"
+    return f"rows[{index}].{camel(field)}" if field else f"rows[{index}]"
+
+
+def rows_from_body(
+    rows: list[Any], *, columns: Sequence[str], required: Sequence[str]
+) -> tuple[list[tuple[int, dict[str, str]]], dict[str, list[str]]]:
+    """The body's rows as the importer's rows (every column present, text, stripped), and the problems
+    no importer can judge: a row that is no object, an unknown field, a value that is no scalar, a
+    required field that is missing or empty."""
+    fields = {camel(column): column for column in columns}
+    converted: list[tuple[int, dict[str, str]]] = []
+    problems: dict[str, list[str]] = {}
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
-            problems.append({"name": f"rows[{index}]", "code": "invalid", "reason": "Geef een object."})
-            writer.writerow([""] * len(COLUMNS))
+            problems[_param(index)] = [_("Give an object with the row's fields.")]
             continue
         for key, value in row.items():
-            if key not in FIELDS:
-                problems.append(
-                    {"name": f"rows[{index}].{key}", "code": "unknown", "reason": "Onbekend veld."}
-                )
+            if key not in fields:
+                problems[f"rows[{index}].{key}"] = [
+                    _("Unknown field. Allowed: %(fields)s.") % {"fields": ", ".join(fields)}
+                ]
             elif isinstance(value, (dict, list)):
-                problems.append(
-                    {"name": f"rows[{index}].{key}", "code": "invalid", "reason": "Geef een waarde."}
-                )
-        values = {FIELDS[k]: v for k, v in row.items() if k in FIELDS}
-        writer.writerow(["" if values.get(c) is None else str(values.get(c, "")) for c in COLUMNS])
-    return out.getvalue().encode(), problems
+                problems[f"rows[{index}].{key}"] = [_("Give a single value.")]
+        values = {
+            column: "" if row.get(name) is None else str(row.get(name)).strip()
+            for name, column in fields.items()
+        }
+        for column in required:
+            if not values[column] and _param(index, column) not in problems:
+                problems[_param(index, column)] = [_("This field is required.")]
+        converted.append((index + FIRST_ROW, values))
+    return converted, problems
 
 
-class LabourMigrantDeliveryView(APIView):
+def row_problems(errors: Sequence[RowError]) -> dict[str, list[str]]:
+    """The importer's refusals, named as the request named the values."""
+    problems: dict[str, list[str]] = {}
+    for error in errors:
+        index = error.row - FIRST_ROW if error.row >= FIRST_ROW else None
+        problems.setdefault(_param(index, error.column), []).append(error.message)
+    return problems
+
+
+class DeliveryView(APIView):
+    """A delivery of one kind: all rows are written, or none and every problem is named."""
+
     permission_classes = [requires(Capability.DELIVER_DATA)]
+    kind: str
+    importer_class: type[Any]
+    columns: Sequence[str]
+
+    def deliver(self, request: Request) -> Response:
+        actor = api_actor(request)
+        body = request.data if isinstance(request.data, dict) else {}
+        rows = body.get("rows")
+        if not isinstance(rows, list) or not rows:
+            raise exceptions.ValidationError({"rows": [_("Give a list of at least one row.")]})
+        if len(rows) > MAX_ROWS:
+            raise exceptions.ValidationError(
+                {"rows": [_("At most %(count)d rows per delivery.") % {"count": MAX_ROWS}]}
+            )
+        header = DeliveryHeaderSerializer(data={k: v for k, v in body.items() if k != "rows"})
+        header.is_valid(raise_exception=True)
+        importer_rows, problems = rows_from_body(
+            rows, columns=self.columns, required=self.importer_class.required_columns
+        )
+        if problems:
+            raise exceptions.ValidationError(problems)
+        try:
+            context = delivery_context_for(
+                actor=actor,
+                kind=self.kind,
+                channel=DeliveryChannel.API,
+                employer_kvk=header.validated_data.get("employerKvk", ""),
+                source=header.validated_data.get("source", ""),
+                obligation=header.validated_data.get("obligation", ""),
+            ).with_data(json.dumps(rows, sort_keys=True, default=str).encode())
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(
+                {camel(field): messages for field, messages in error.message_dict.items()}
+            ) from None
+        except PermissionDenied as error:
+            raise exceptions.PermissionDenied(str(error)) from None
+        importer = self.importer_class(context)
+        try:
+            result = run_rows(actor=actor, importer=importer, rows=importer_rows)
+        except ImportRejected as rejected:
+            raise exceptions.ValidationError(row_problems(rejected.errors)) from None
+        delivery = importer.delivery
+        assert delivery is not None
+        answer: dict[str, int] = {"id": delivery.pk, "rowCount": delivery.row_count}
+        if actor.can(Capability.IMPORT_REGISTERS):
+            answer |= {
+                "createdCount": result.created,
+                "updatedCount": result.updated,
+                "unchangedCount": result.unchanged,
+                "reviewCount": getattr(importer, "review_count", 0),
+            }
+        return Response(answer, status=status.HTTP_201_CREATED)
+
+
+_RESPONSES = {
+    201: DeliveryResultSerializer,
+    400: OpenApiResponse(
+        description="Nothing delivered: every problem as application/problem+json invalidParams, "
+        "named rows[i].field (or employerKvk, source, obligation)."
+    ),
+    403: OpenApiResponse(description="The role does not deliver, or not as this employer."),
+}
+
+
+class LabourMigrantDeliveryView(DeliveryView):
+    kind = DeliveryKind.LABOUR_MIGRANTS
+    importer_class = LabourMigrantImporter
+    columns = (*LabourMigrantImporter.required_columns, *LabourMigrantImporter.optional_columns)
 
     @extend_schema(
         operation_id="labourMigrantsDeliver",
@@ -119,75 +259,29 @@ class LabourMigrantDeliveryView(APIView):
             "becomes a stay address (not verified). A partner sees only the delivery id and row count."
         ),
         request=LabourMigrantDeliverySerializer,
-        responses={
-            201: DeliveryResultSerializer,
-            400: OpenApiResponse(description="Invalid rows, as application/problem+json (rows[i].field)."),
-            403: OpenApiResponse(description="The role does not deliver, or not as this employer."),
-        },
+        responses=_RESPONSES,
         tags=["deliveries"],
     )
     def post(self, request: Request) -> Response:
-        actor = api_actor(request)
-        body = request.data if isinstance(request.data, dict) else {}
-        rows = body.get("rows")
-        if not isinstance(rows, list) or not rows:
-            raise exceptions.ValidationError({"rows": ["Geef een lijst met ten minste één rij."]})
-        if len(rows) > MAX_ROWS:
-            raise exceptions.ValidationError({"rows": [f"Ten hoogste {MAX_ROWS} rijen per levering."]})
-        header = LabourMigrantDeliverySerializer(
-            data={k: v for k, v in body.items() if k != "rows"} | {"rows": []}
-        )
-        header.is_valid(raise_exception=True)
-        data, problems = _as_csv(rows)
-        if problems:
-            raise exceptions.ValidationError(_problems(problems))
-        try:
-            context = delivery_context_for(
-                actor=actor,
-                kind=DeliveryKind.LABOUR_MIGRANTS,
-                channel=DeliveryChannel.API,
-                employer_kvk=str(body.get("employerKvk") or ""),
-                source=str(body.get("source") or ""),
-                obligation=str(body.get("obligation") or ""),
-            ).with_data(data)
-        except DjangoValidationError as error:
-            raise exceptions.ValidationError(
-                {_camel(field): messages for field, messages in error.message_dict.items()}
-            ) from None
-        importer = LabourMigrantImporter(context)
-        try:
-            result = run_import(actor=actor, importer=importer, data=data)
-        except ImportRejected as rejected:
-            raise exceptions.ValidationError(
-                _problems(
-                    [
-                        {
-                            "name": f"rows[{error.row - 2}].{_camel(error.column)}"
-                            if error.row >= 2 and error.column
-                            else (f"rows[{error.row - 2}]" if error.row >= 2 else "rows"),
-                            "code": "invalid",
-                            "reason": error.message,
-                        }
-                        for error in rejected.errors
-                    ]
-                )
-            ) from None
-        delivery = importer.delivery
-        assert delivery is not None
-        answer: dict[str, int] = {"id": delivery.pk, "rowCount": delivery.row_count}
-        if actor.can(Capability.IMPORT_REGISTERS):
-            answer |= {
-                "createdCount": result.created,
-                "updatedCount": result.updated,
-                "unchangedCount": result.unchanged,
-                "reviewCount": importer.review_count,
-            }
-        return Response(answer, status=status.HTTP_201_CREATED)
+        return self.deliver(request)
 
 
-def _problems(problems: list[dict[str, str]]) -> dict[str, list[str]]:
-    """Problems keyed by their full name, so problem+json's invalidParams names them as given."""
-    grouped: dict[str, list[str]] = {}
-    for problem in problems:
-        grouped.setdefault(problem["name"], []).append(problem["reason"])
-    return grouped
+class EmploymentDeliveryView(DeliveryView):
+    kind = DeliveryKind.EMPLOYMENTS
+    importer_class = EmploymentImporter
+    columns = (*EmploymentImporter.required_columns, *EmploymentImporter.optional_columns)
+
+    @extend_schema(
+        operation_id="employmentsDeliver",
+        summary="Deliver a list of employments",
+        description=(
+            "All rows or none. Each person must be in the register (by BSN); employer and hirer must be "
+            "known employers. A later delivery with an end date ends the employment it names, it never "
+            "adds a second one. A partner sees only the delivery id and row count."
+        ),
+        request=EmploymentDeliverySerializer,
+        responses=_RESPONSES,
+        tags=["deliveries"],
+    )
+    def post(self, request: Request) -> Response:
+        return self.deliver(request)

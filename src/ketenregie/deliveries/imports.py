@@ -26,14 +26,18 @@ from ketenregie.core.imports import ImportResult, ParsedRow, RowError, chunked, 
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import normalise_postcode, validate_bsn
 from ketenregie.deliveries.models import DeliveredPerson, Delivery, DeliverySource, MatchReview, ReviewStatus
-from ketenregie.deliveries.services import DeliveryContext, delivery_record, ensure_may_deliver, review_values
+from ketenregie.deliveries.services import (
+    PARTNER_SOURCES,
+    DeliveryContext,
+    delivery_record,
+    ensure_may_deliver,
+    review_values,
+)
 from ketenregie.people.delivered import DeliveredRow, Match, apply_delivered, match_delivered
 from ketenregie.people.models import Person
 from ketenregie.places.models import Address
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
-# Partners deliver their own lists; an inspection or the information point are the municipality's.
-PARTNER_SOURCES = frozenset({DeliverySource.EMPLOYER, DeliverySource.AGENCY, DeliverySource.HOUSING_PROVIDER})
 COLUMNS = (
     "bsn",
     "surname",

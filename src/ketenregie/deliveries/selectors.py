@@ -1,20 +1,29 @@
-"""Reads of deliveries and the review queue. The queue shows delivered personal data and the people it
-may be: every read of it writes the audit trail here."""
+"""Reads of deliveries: the deliveries list, the review queue, what an employer delivered, and which
+covenant members are behind with their monthly delivery.
+
+Deliveries are about organisations (who delivered, when, how many rows), not about people, so reading
+them is not recorded in the audit trail. The review queue shows delivered personal data and the people
+it may be: every read of it writes the audit trail here. The delivered people of a housing provider are
+read through the housing page's audited selector (housing.occupants).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.permissions import Capability
-from ketenregie.deliveries.models import Delivery, MatchReview, ReviewStatus
-from ketenregie.employers.models import Employer
+from ketenregie.deliveries.models import DeliveredPerson, Delivery, DeliveryKind, MatchReview, ReviewStatus
+from ketenregie.employers import selectors as employer_selectors
+from ketenregie.employers.models import Covenant, CovenantMembership, Employer, MembershipStatus
 from ketenregie.people.models import Person
 from ketenregie.places.models import Address
 
@@ -119,3 +128,174 @@ def review_get(*, actor: Actor, review_id: int) -> ReviewDetail:
     audit.record_view(actor, obj=review, context="review")
     audit.record_views(actor, objects=candidates, context="review candidate")
     return ReviewDetail(review=review, candidates=candidates, address=address)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The monthly rule of the covenant
+
+
+def grace_days() -> int:
+    return int(settings.DELIVERY_GRACE_DAYS)
+
+
+def delivery_due_since(on: dt.date, grace: int | None = None) -> dt.date:
+    """The day from which a covenant member must have delivered, looked at on ``on``.
+
+    Members deliver every calendar month. On ``on``, the latest month whose deadline has passed is the
+    previous calendar month once more than ``grace`` days of this month have gone by, and the month
+    before that until then. The member is overdue when it has delivered nothing since the first day of
+    that month. So a delivery made on 3 February covers February; if nothing follows, the member is
+    overdue from 1 April + grace (11 April with 10 days' grace).
+    """
+    grace = grace_days() if grace is None else grace
+    previous = (on.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    if on.day > grace:
+        return previous
+    return (previous - dt.timedelta(days=1)).replace(day=1)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def owes_deliveries(membership: CovenantMembership, due_since: dt.date) -> bool:
+    """A member owes a delivery for a month it was a member from the start of: the first full month."""
+    return membership.status != MembershipStatus.TERMINATED and membership.joined_on <= due_since
+
+
+def is_overdue(
+    membership: CovenantMembership, last_delivered_at: dt.datetime | None, *, on: dt.date | None = None
+) -> bool:
+    """THE rule (docs/deliveries-employments.md): one place, used by the employer page and the overview."""
+    due_since = delivery_due_since(on or timezone.localdate())
+    if not owes_deliveries(membership, due_since):
+        return False
+    return last_delivered_at is None or last_delivered_at < _start_of(due_since)
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    membership: CovenantMembership | None
+    last_delivered_at: dt.datetime | None
+    due_since: dt.date
+    overdue: bool
+
+
+def employer_deliveries(*, actor: Actor, employer: Employer, limit: int = 24) -> list[Delivery]:
+    actor.require(Capability.VIEW_REGISTERS)
+    return list(
+        Delivery.objects.filter(municipality=actor.municipality, employer=employer)
+        .select_related("covenant")
+        .order_by("-delivered_at", "-pk")[:limit]
+    )
+
+
+def employer_delivery_status(
+    *, actor: Actor, employer: Employer, on: dt.date | None = None
+) -> DeliveryStatus:
+    actor.require(Capability.VIEW_REGISTERS)
+    on = on or timezone.localdate()
+    membership = employer_selectors.active_covenant_membership(actor=actor, employer=employer)
+    last = Delivery.objects.filter(municipality=actor.municipality, employer=employer).aggregate(
+        last=Max("delivered_at")
+    )["last"]
+    return DeliveryStatus(
+        membership=membership,
+        last_delivered_at=last,
+        due_since=delivery_due_since(on),
+        overdue=membership is not None and is_overdue(membership, last, on=on),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Which covenant members are behind
+
+
+@dataclass(frozen=True)
+class MemberDeliveryRow:
+    membership: CovenantMembership
+    last_delivered_at: dt.datetime | None
+    overdue: bool
+
+    @property
+    def employer(self) -> Employer:
+        return self.membership.employer
+
+
+BEHIND_SORTS = {
+    "name": lambda row: (row.employer.name.lower(), row.membership.pk),
+    "last": lambda row: (row.last_delivered_at is not None, row.last_delivered_at or timezone.now()),
+}
+
+
+def covenant_delivery_overview(
+    *,
+    actor: Actor,
+    covenant: Covenant,
+    status: str = "",
+    sort: str = "name",
+    on: dt.date | None = None,
+) -> list[MemberDeliveryRow]:
+    """Every active member of the covenant with its last delivery and whether it is overdue.
+
+    ``status`` "overdue" or "on_time" narrows the list; ``sort`` is "name" or "last" (oldest
+    delivery, or none at all, first).
+    """
+    actor.require(Capability.MANAGE_COVENANT)
+    on = on or timezone.localdate()
+    last = (
+        Delivery.objects.filter(employer_id=OuterRef("employer_id"), municipality=actor.municipality)
+        .order_by("-delivered_at")
+        .values("delivered_at")[:1]
+    )
+    memberships: QuerySet[CovenantMembership] = (
+        CovenantMembership.objects.filter(municipality=actor.municipality, covenant=covenant)
+        .exclude(status=MembershipStatus.TERMINATED)
+        .select_related("employer")
+        .annotate(last_delivered_at=Subquery(last))
+    )
+    rows = [
+        MemberDeliveryRow(
+            membership=m,
+            last_delivered_at=m.last_delivered_at,  # type: ignore[attr-defined]
+            overdue=is_overdue(m, m.last_delivered_at, on=on),  # type: ignore[attr-defined]
+        )
+        for m in memberships
+    ]
+    if status == "overdue":
+        rows = [row for row in rows if row.overdue]
+    elif status == "on_time":
+        rows = [row for row in rows if not row.overdue]
+    return sorted(rows, key=BEHIND_SORTS.get(sort, BEHIND_SORTS["name"]))
+
+
+# ---------------------------------------------------------------------------------------------------
+# A housing provider's delivered occupants (read by housing.occupants, which audits them)
+
+
+def latest_occupant_delivery(*, actor: Actor, provider: Employer) -> Delivery | None:
+    """The provider's most recent labour-migrant delivery."""
+    actor.require(Capability.VIEW_REGISTERS)
+    return (
+        Delivery.objects.filter(
+            municipality=actor.municipality, employer=provider, kind=DeliveryKind.LABOUR_MIGRANTS
+        )
+        .order_by("-delivered_at", "-pk")
+        .first()
+    )
+
+
+def delivered_person_ids_at(*, actor: Actor, delivery: Delivery, address_ids: list[int]) -> list[int]:
+    """The people ``delivery`` placed at these addresses (ids only; rows waiting for review have no
+    person yet). The caller that shows them audits them (housing.occupants)."""
+    actor.require(Capability.VIEW_REGISTERS)
+    return list(
+        DeliveredPerson.objects.filter(
+            municipality=actor.municipality,
+            delivery=delivery,
+            address_id__in=address_ids,
+            person__isnull=False,
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
+    )

@@ -30,9 +30,12 @@ from ketenregie.deliveries.models import (
     MatchReview,
     ReviewStatus,
 )
+from ketenregie.employers import selectors as employer_selectors
+from ketenregie.employers import services as employer_services
 from ketenregie.employers.models import Covenant, Employer, EmployerKind
 from ketenregie.people.delivered import DeliveredRow, apply_delivered
 from ketenregie.people.models import Person
+from ketenregie.places.models import Address
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,25 @@ def delivery_record(
         review_count=review_count,
     )
     audit.record_change(actor, instance=delivery, action=AuditAction.IMPORT)
+    if context.employer is not None:
+        # An employer that delivers is looked up in the KvK again when its check is stale; after the
+        # delivery commits, so a slow KvK holds no locks and a refused delivery looks nothing up.
+        employer = context.employer
+        transaction.on_commit(
+            lambda: employer_services.employer_check_kvk_if_stale(actor=actor, employer=employer), robust=True
+        )
     return delivery
 
 
+# Partners deliver their own lists; an inspection or the information point are the municipality's own.
+PARTNER_SOURCES = frozenset({DeliverySource.EMPLOYER, DeliverySource.AGENCY, DeliverySource.HOUSING_PROVIDER})
+
+
 def ensure_may_deliver(actor: Actor, context: DeliveryContext) -> None:
-    """Who may deliver as whom: a partner account only as the employer its organisation is (by KvK
-    number); civil affairs and the administrator (who import registers) on behalf of any deliverer of
-    their own municipality."""
+    """Who may deliver as whom, checked again by every delivery importer before its first row (a
+    context may have been built by hand): a partner account only as the employer its organisation is
+    (by KvK number); civil affairs and the administrator (who import registers) on behalf of any
+    deliverer of their own municipality."""
     actor.require(Capability.DELIVER_DATA)
     for related in (context.employer, context.organisation, context.covenant):
         if related is not None:
@@ -113,7 +128,7 @@ def own_employer(actor: Actor) -> Employer | None:
     kvk = actor.organisation.kvk_number if actor.organisation is not None else ""
     if not kvk:
         return None
-    return Employer.objects.filter(municipality=actor.municipality, kvk_number=kvk).first()
+    return employer_selectors.employers_by_kvk(actor=actor, kvk_numbers=[kvk]).get(kvk)
 
 
 def source_for(employer: Employer | None, source: str = "") -> str:
@@ -135,9 +150,25 @@ def delivery_context_for(
     obligation: str = "",
     file_name: str = "",
 ) -> DeliveryContext:
-    """The context an edge builds from what the caller named. A partner delivers as its own
-    employer whatever it names; naming another is refused rather than silently corrected."""
+    """THE rule for who delivers as whom, for every delivery kind and edge (command, upload page, API).
+
+    - A partner delivers as the employer its organisation is, whatever it names; naming another is
+      refused (PermissionDenied) rather than silently corrected, and so is an organisation that is no
+      employer of this municipality.
+    - Civil affairs and the administrator deliver on behalf of the employer they name. Without one,
+      a delivery is the municipality's own only for its own deliverer kinds (inspection, information
+      point, …); from the command line an unnamed deliverer is recorded as none.
+    - An employer that is an active covenant member delivers under its covenant (obligation and
+      covenant set), unless another obligation is named.
+
+    Raises ValidationError on ``employer_kvk``, ``source`` or ``obligation``.
+    """
     actor.require(Capability.DELIVER_DATA)
+    employer_kvk = employer_kvk.strip()
+    if source and source not in DeliverySource.values:
+        raise ValidationError({"source": _("Unknown deliverer kind %(value)s.") % {"value": source[:40]}})
+    if obligation and obligation not in DeliveryObligation.values:
+        raise ValidationError({"obligation": _("Unknown obligation %(value)s.") % {"value": obligation[:40]}})
     employer: Employer | None = None
     if not actor.can(Capability.IMPORT_REGISTERS):
         employer = own_employer(actor)
@@ -147,34 +178,50 @@ def delivery_context_for(
             )
         if employer_kvk and employer_kvk != employer.kvk_number:
             raise PermissionDenied(_("Your organisation delivers only its own lists, as the employer it is."))
+        if source and source not in PARTNER_SOURCES:
+            raise ValidationError(
+                {
+                    "source": _(
+                        "An employer, agency or housing provider delivers as “employer”, “agency” "
+                        "or “housing_provider”."
+                    )
+                }
+            )
     elif employer_kvk:
-        employer = Employer.objects.filter(municipality=actor.municipality, kvk_number=employer_kvk).first()
+        employer = employer_selectors.employers_by_kvk(actor=actor, kvk_numbers=[employer_kvk]).get(
+            employer_kvk
+        )
         if employer is None:
             raise ValidationError(
                 {
-                    "employer_kvk": _(
-                        "No employer with KvK number %(kvk)s is registered in this municipality."
-                    )
-                    % {"kvk": employer_kvk}
+                    "employer_kvk": _("KvK number %(kvk)s is not an employer known in this municipality.")
+                    % {"kvk": employer_kvk[:20]}
                 }
             )
-    if source and source not in DeliverySource.values:
-        raise ValidationError({"source": _("Unknown deliverer kind %(value)s.") % {"value": source[:40]}})
-    if obligation and obligation not in DeliveryObligation.values:
-        raise ValidationError({"obligation": _("Unknown obligation %(value)s.") % {"value": obligation[:40]}})
-    organisation = actor.organisation if employer is None else None
-    if employer is None and organisation is None and channel != DeliveryChannel.FILE:
-        raise ValidationError(
-            {"employer_kvk": _("Name the employer, agency or housing provider that delivers.")}
-        )
+    organisation: Organisation | None = None
+    if employer is None and channel != DeliveryChannel.FILE:
+        if not source or source in PARTNER_SOURCES or actor.organisation is None:
+            raise ValidationError(
+                {"employer_kvk": _("Name the employer, agency or housing provider you deliver for.")}
+            )
+        organisation = actor.organisation
+    membership = (
+        employer_selectors.active_covenant_membership(actor=actor, employer=employer)
+        if employer is not None
+        else None
+    )
+    if not obligation:
+        obligation = DeliveryObligation.COVENANT if membership else DeliveryObligation.VOLUNTARY
     return DeliveryContext(
         kind=kind,
         source=source_for(employer, source),
         channel=channel,
         employer=employer,
         organisation=organisation,
-        obligation=obligation or DeliveryObligation.VOLUNTARY,
-        covenant=None,
+        obligation=obligation,
+        covenant=membership.covenant
+        if membership is not None and obligation == DeliveryObligation.COVENANT
+        else None,
         file_name=file_name,
     )
 
@@ -281,3 +328,30 @@ def row_from_review(values: dict[str, Any], number: int) -> DeliveredRow:
         phone=values.get("phone", ""),
         source=values.get("source", DeliverySource.EMPLOYER),
     )
+
+
+@transaction.atomic
+def occupants_delivery_record(
+    *, actor: Actor, context: DeliveryContext, occupants: list[tuple[Person, Address]]
+) -> Delivery:
+    """A housing provider's occupant list as already matched to the register: the delivery and one
+    DeliveredPerson per row. For the demo and for callers that matched the people themselves; the
+    labour-migrant importer matches (and reviews) delivered rows on its own."""
+    actor.require(Capability.DELIVER_DATA)
+    for person, address in occupants:
+        ensure_same_municipality(actor, person, address)
+    result = ImportResult(unchanged=len(occupants))
+    delivery = delivery_record(actor=actor, context=context, row_count=len(occupants), result=result)
+    DeliveredPerson.objects.bulk_create(
+        [
+            DeliveredPerson(
+                municipality=actor.municipality,
+                delivery=delivery,
+                row_number=number,
+                person=person,
+                address=address,
+            )
+            for number, (person, address) in enumerate(occupants, start=2)
+        ]
+    )
+    return delivery

@@ -11,8 +11,8 @@ from typing import Any
 from ketenregie.core.actor import Actor
 from ketenregie.core.imports import run_import
 from ketenregie.deliveries.imports import COLUMNS, LabourMigrantImporter
-from ketenregie.deliveries.models import DeliveryObligation, DeliverySource
-from ketenregie.deliveries.services import DeliveryContext
+from ketenregie.deliveries.models import DeliveryChannel, DeliveryKind, DeliveryObligation, DeliverySource
+from ketenregie.deliveries.services import delivery_context_for
 from ketenregie.demo.context import GenerationContext
 from ketenregie.employers.models import Employer, EmployerKind
 from ketenregie.people.models import Person
@@ -93,10 +93,13 @@ def build_deliveries(ctx: GenerationContext) -> None:
                 }
             )
         data = _csv(rows)
-        context = DeliveryContext(
-            kind="labour-migrants",
+        # The one rule of who delivers as whom; a covenant member's delivery names its covenant.
+        context = delivery_context_for(
+            actor=actor,
+            kind=DeliveryKind.LABOUR_MIGRANTS,
+            channel=DeliveryChannel.FILE,
+            employer_kvk=employer.kvk_number,
             source=source,
-            employer=employer,
             obligation=obligation,
             file_name=f"levering-{employer.kvk_number}-{index + 1}.csv",
         ).with_data(data)

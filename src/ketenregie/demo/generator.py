@@ -17,6 +17,7 @@ from ketenregie.demo import (
     gen_brp,
     gen_cases,
     gen_deliveries,
+    gen_employment_deliveries,
     gen_infopoint,
     gen_monitoring,
     gen_people,
@@ -139,6 +140,8 @@ def seed_municipality(
         gen_verification.build_verification(ctx)
         progress("[12/12] monitoring")
         gen_monitoring.build_monitoring(ctx)
+        progress("  deliveries of employments and occupants")
+        gen_employment_deliveries.build_employment_deliveries(ctx)
         run.finished_at = timezone.now()
         run.counts = {
             **ctx.counts,

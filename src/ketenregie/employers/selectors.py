@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -266,3 +267,56 @@ def person_employment_get(*, actor: Actor, person: Person, employment_id: int) -
         )
     except Employment.DoesNotExist:
         raise Http404("employment not found") from None
+
+
+# Deliveries of employments (issue 12): bulk lookups for the importer. They return ids and keys only,
+# nothing is shown, so nothing is audited; the importer's service writes the audit trail.
+
+
+def employers_by_kvk(*, actor: Actor, kvk_numbers: Iterable[str]) -> dict[str, Employer]:
+    """The municipality's employers with these KvK numbers, by number."""
+    actor.require(Capability.DELIVER_DATA)
+    numbers = sorted(set(kvk_numbers))
+    found: dict[str, Employer] = {}
+    for start in range(0, len(numbers), 5000):
+        for employer in Employer.objects.filter(
+            municipality=actor.municipality, kvk_number__in=numbers[start : start + 5000]
+        ):
+            found[employer.kvk_number] = employer
+    return found
+
+
+EmploymentKey = tuple[int, int, int | None, dt.date]
+
+
+def employments_by_key(
+    *, actor: Actor, person_ids: Iterable[int]
+) -> dict[EmploymentKey, tuple[int, dt.date | None]]:
+    """Existing employments of these people as (person, employer, hirer, start) → (id, end).
+
+    When the register holds the same employment twice, the oldest record is the one a delivery closes.
+    """
+    actor.require(Capability.DELIVER_DATA)
+    ids = sorted(set(person_ids))
+    found: dict[EmploymentKey, tuple[int, dt.date | None]] = {}
+    for start in range(0, len(ids), 5000):
+        rows = (
+            Employment.objects.filter(
+                municipality=actor.municipality, person_id__in=ids[start : start + 5000]
+            )
+            .order_by("-pk")
+            .values_list("pk", "person_id", "employer_id", "hirer_id", "starts_on", "ends_on")
+        )
+        for pk, person_id, employer_id, hirer_id, starts_on, ends_on in rows:
+            found[(person_id, employer_id, hirer_id, starts_on)] = (pk, ends_on)
+    return found
+
+
+def active_covenant_membership(*, actor: Actor, employer: Employer) -> CovenantMembership | None:
+    """The employer's membership that is not terminated (one at a time), with its covenant."""
+    return (
+        CovenantMembership.objects.filter(municipality=actor.municipality, employer=employer)
+        .exclude(status=MembershipStatus.TERMINATED)
+        .select_related("covenant")
+        .first()
+    )

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -438,3 +439,45 @@ def employment_end(*, actor: Actor, employment: Employment, ends_on: dt.date) ->
     stored.save(update_fields=["ends_on"])
     audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=["ends_on"])
     return stored
+
+
+# Deliveries of employments (issue 12).
+
+
+@dataclass(frozen=True)
+class DeliveredEmployment:
+    person_id: int
+    employer: Employer
+    hirer: Employer | None
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+
+def employments_deliver(
+    *, actor: Actor, new: list[DeliveredEmployment], endings: list[tuple[int, dt.date]]
+) -> tuple[int, int]:
+    """Record delivered employments in bulk: create the new ones and set the end of existing ones
+    (``endings``: employment id → end). Runs inside the delivery's transaction; the runner writes one
+    audit event for the whole delivery. Returns (created, ended)."""
+    actor.require(Capability.DELIVER_DATA)
+    municipality = actor.municipality
+    Employment.objects.bulk_create(
+        [
+            Employment(
+                municipality=municipality,
+                person_id=row.person_id,
+                employer=row.employer,
+                hirer=row.hirer,
+                starts_on=row.starts_on,
+                ends_on=row.ends_on,
+                # Where the work is done decides the sector: the hirer's for an agency's worker.
+                sector=(row.hirer or row.employer).sector,
+            )
+            for row in new
+        ],
+        batch_size=2000,
+    )
+    ended = [Employment(pk=pk, ends_on=ends_on) for pk, ends_on in endings]
+    # The ids came from this municipality's employments (employers.selectors.employments_by_key).
+    Employment.objects.bulk_update(ended, ["ends_on"], batch_size=2000)
+    return len(new), len(ended)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:employer_id>/check-kvk/", views.employer_check_kvk, name="employer_check_kvk"),
     path("<int:employer_id>/violations/new/", views.violation_create, name="violation_create"),
     path("covenants/<int:covenant_id>/", views.covenant_detail, name="covenant_detail"),
+    path("covenants/<int:covenant_id>/deliveries/", views.covenant_deliveries, name="covenant_deliveries"),
     path("covenants/steps/<int:step_id>/conclude/", views.escalation_conclude, name="escalation_conclude"),
 ]

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
+from ketenregie.deliveries import selectors as delivery_selectors
 from ketenregie.employers import selectors, services
 from ketenregie.employers.forms import (
     CovenantJoinForm,
@@ -98,6 +100,8 @@ def employer_detail(request: HttpRequest, actor: Actor, employer_id: int) -> Htt
             "kvk_check": kvk_check,
             "kvk_error": KVK_ERRORS.get(kvk_check.error, kvk_check.error) if kvk_check else "",
             "kvk_configured": selectors.kvk_lookups_configured(),
+            "deliveries": delivery_selectors.employer_deliveries(actor=actor, employer=employer),
+            "delivery_status": delivery_selectors.employer_delivery_status(actor=actor, employer=employer),
         },
     )
 
@@ -212,3 +216,44 @@ def escalation_conclude(request: HttpRequest, actor: Actor, step_id: int) -> Htt
             messages.success(request, _("The step is concluded."))
             return redirect("employers:covenant_detail", covenant_id=step.membership.covenant_id)
     return render(request, "employers/escalation_form.html", {"form": form, "step": step})
+
+
+DELIVERY_OVERVIEW_COLUMNS = [
+    Column(gettext_lazy("KvK number"), lambda row: row.employer.kvk_number),
+    Column(gettext_lazy("name"), lambda row: row.employer.name),
+    Column(gettext_lazy("member since"), lambda row: row.membership.joined_on),
+    Column(gettext_lazy("membership"), lambda row: row.membership.get_status_display()),
+    Column(gettext_lazy("last delivery"), lambda row: row.last_delivered_at),
+    Column(gettext_lazy("overdue"), lambda row: row.overdue),
+]
+
+
+@staff_view(Capability.MANAGE_COVENANT)
+def covenant_deliveries(request: HttpRequest, actor: Actor, covenant_id: int) -> HttpResponseBase:
+    """Which members delivered this month, and which are behind (the rule: deliveries.selectors)."""
+    covenant = selectors.covenant_get(actor=actor, covenant_id=covenant_id)
+    status = request.GET.get("status", "")
+    sort = request.GET.get("sort", "name")
+    rows = delivery_selectors.covenant_delivery_overview(
+        actor=actor, covenant=covenant, status=status, sort=sort
+    )
+    file_format = requested_export(request)
+    if file_format:
+        return export_response(
+            rows=rows,
+            columns=DELIVERY_OVERVIEW_COLUMNS,
+            file_format=file_format,
+            filename="leveringen-convenant",
+        )
+    return render(
+        request,
+        "employers/covenant_deliveries.html",
+        {
+            "covenant": covenant,
+            "rows": rows,
+            "status": status,
+            "sort": sort,
+            "due_since": delivery_selectors.delivery_due_since(timezone.localdate()),
+            "grace_days": delivery_selectors.grace_days(),
+        },
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.permissions import Capability
-from ketenregie.housing import selectors, services
+from ketenregie.housing import occupants, selectors, services
 from ketenregie.housing.forms import LocationFilterForm, PermitForm, QualityMarkForm
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.exports import Column, export_response
@@ -51,12 +51,16 @@ def location_list(request: HttpRequest, actor: Actor) -> HttpResponseBase:
 @staff_view(Capability.VIEW_REGISTERS)
 def location_detail(request: HttpRequest, actor: Actor, location_id: int) -> HttpResponse:
     location = selectors.location_get(actor=actor, location_id=location_id)
+    status = selectors.location_status(actor=actor, location=location)
     return render(
         request,
         "housing/location_detail.html",
         {
             "location": location,
-            "status": selectors.location_status(actor=actor, location=location),
+            "status": status,
+            "occupancy": occupants.location_occupancy(
+                actor=actor, location=location, permit=status.current_permit
+            ),
             "addresses": selectors.location_addresses(actor=actor, location=location),
             "marks": location.quality_marks.all(),
             "permits": location.permits.all(),

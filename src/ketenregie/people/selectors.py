@@ -397,3 +397,20 @@ def residence_verifications(
     for step in steps:
         history[step.residence_id].append(step)
     return history
+
+
+def person_ids_by_bsn(*, actor: Actor, bsns: list[str]) -> dict[str, int]:
+    """Which of these BSNs are in the register, and as whom (ids only: nothing is shown, so nothing is
+    audited). For delivery importers, whose deliverers may write but not read the register."""
+    actor.require(Capability.DELIVER_DATA)
+    wanted = sorted(set(bsns))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 5000):
+        rows = (
+            Person.objects.filter(municipality=actor.municipality, bsn__in=wanted[start : start + 5000])
+            .order_by("-pk")
+            .values_list("bsn", "pk")
+        )
+        # The oldest record wins when a BSN is held twice (an RNI record beside a BRP one).
+        found.update(dict(rows))
+    return found

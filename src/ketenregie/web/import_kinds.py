@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.core.imports import RowImporter
+from ketenregie.deliveries.employments import EmploymentImporter
 from ketenregie.deliveries.imports import LabourMigrantImporter
 from ketenregie.deliveries.services import DeliveryContext
 from ketenregie.employers.imports import EmployerImporter
@@ -20,11 +21,13 @@ IMPORT_KINDS: dict[str, tuple[Any, type[Any]]] = {
     "employers": (_("Employers"), EmployerImporter),
     "sna-register": (_("SNA register (NEN 4400-1), the whole register"), SnaRegisterImporter),
     "labour-migrants": (_("Labour migrants (delivery)"), LabourMigrantImporter),
+    "employments": (_("Employments (delivery)"), EmploymentImporter),
 }
 
 
 def is_delivery(kind: str) -> bool:
-    """A delivery kind's importer records who delivered: it is built with a DeliveryContext."""
+    """A delivery kind's importer (``is_delivery = True``) records who delivered what, so it is built
+    with a DeliveryContext (deliveries.services.delivery_context_for)."""
     return bool(getattr(IMPORT_KINDS[kind][1], "is_delivery", False))
 
 

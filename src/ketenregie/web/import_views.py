@@ -21,6 +21,9 @@ from ketenregie.employers.models import Employer
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for, is_delivery
 
+# delivery_context_for's error keys → the form's fields (the page names the employer by choice, not KvK).
+DELIVERY_FIELDS = {"employer_kvk": "employer", "source": "source", "obligation": "obligation"}
+
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
@@ -95,7 +98,8 @@ def import_view(request: HttpRequest, actor: Actor) -> HttpResponse:
                     file_name=form.cleaned_data["file"].name,
                 ).with_data(data)
             except ValidationError as error:
-                form.add_error(None, error.messages)
+                for field, field_messages in error.message_dict.items():
+                    form.add_error(DELIVERY_FIELDS.get(field), field_messages)
                 return render(request, "web/import.html", context)
         importer = importer_for(kind, delivery)
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
@@ -17,15 +17,15 @@ from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for, is_delivery
 
 class Command(BaseCommand):
     help = (
-        "Import addresses, people or employers, or a delivery (labour migrants) from a CSV file; "
-        "all rows or none."
+        "Import addresses, people, employers or the SNA register, or a delivery (labour migrants, "
+        "employments) from a CSV file; all rows or none."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--kind", required=True, choices=sorted(IMPORT_KINDS))
         parser.add_argument("--municipality", required=True, help="CBS municipality code, e.g. 0599")
-        delivery = parser.add_argument_group("deliveries (e.g. --kind labour-migrants)")
+        delivery = parser.add_argument_group("deliveries (--kind labour-migrants or employments)")
         delivery.add_argument(
             "--employer", default="", help="KvK number of the delivering employer, agency or provider"
         )
@@ -54,8 +54,8 @@ class Command(BaseCommand):
                     obligation=options["obligation"],
                     file_name=path.name,
                 ).with_data(data)
-            except ValidationError as error:
-                raise CommandError(" ".join(error.messages)) from None
+            except (PermissionDenied, ValidationError) as error:
+                raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
         importer = importer_for(options["kind"], context)
         try:
             result = run_import(actor=actor, importer=importer, data=data)
