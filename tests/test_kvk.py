@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from ketenregie.core.actor import Actor
 from ketenregie.core.imports import run_import
 from ketenregie.core.models import AuditEvent
-from ketenregie.employers import services
+from ketenregie.employers import registry
 from ketenregie.employers.imports import EmployerImporter
 from ketenregie.employers.kvk_client import KvkClient, KvkError, kvk_date
 from ketenregie.employers.models import Employer, EmployerRegistryCheck, RegistryCheckStatus
@@ -125,7 +125,7 @@ def test_a_check_stores_the_outcome_and_matches_the_name_without_the_legal_form(
 ) -> None:
     employer = world.employer
     kvk.add(employer.kvk_number, employer.name.replace(" B.V.", " BV").upper(), sbi=("7820",))
-    check = services.employer_check_kvk(actor=actor_for("enforcement"), employer=employer)
+    check = registry.employer_check_kvk(actor=actor_for("enforcement"), employer=employer)
     assert check is not None
     assert check.status == RegistryCheckStatus.FOUND
     assert check.name_matches is True
@@ -139,9 +139,9 @@ def test_a_second_check_replaces_the_first(
     kvk: FakeKvk, world: World, actor_for: Callable[[str], Actor]
 ) -> None:
     actor = actor_for("enforcement")
-    services.employer_check_kvk(actor=actor, employer=world.employer)
+    registry.employer_check_kvk(actor=actor, employer=world.employer)
     kvk.add(world.employer.kvk_number, "Heel Iets Anders B.V.")
-    check = services.employer_check_kvk(actor=actor, employer=world.employer)
+    check = registry.employer_check_kvk(actor=actor, employer=world.employer)
     assert check is not None
     assert check.status == RegistryCheckStatus.FOUND
     assert check.name_matches is False
@@ -152,7 +152,7 @@ def test_a_company_that_ended_is_stored_as_ended_and_the_page_warns(
     kvk: FakeKvk, world: World, actor_for: Callable[[str], Actor], client_as: Callable[[str], Client]
 ) -> None:
     kvk.add(world.employer.kvk_number, world.employer.name, ended="20240331")
-    check = services.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
+    check = registry.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
     assert check is not None
     assert check.status == RegistryCheckStatus.ENDED
     assert check.ended_on == dt.date(2024, 3, 31)
@@ -164,7 +164,7 @@ def test_a_name_that_differs_is_warned_about_on_the_employer_page(
     kvk: FakeKvk, world: World, actor_for: Callable[[str], Actor], client_as: Callable[[str], Client]
 ) -> None:
     kvk.add(world.employer.kvk_number, "Uitzendbureau De Zon B.V.")
-    services.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
+    registry.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
     page = client_as("enforcement").get(reverse("employers:employer_detail", args=[world.employer.pk]))
     assert "The name differs from the KvK" in page.content.decode()
 
@@ -173,7 +173,7 @@ def test_a_failed_check_is_stored_as_an_error_and_never_raises(
     kvk: FakeKvk, world: World, actor_for: Callable[[str], Actor], client_as: Callable[[str], Client]
 ) -> None:
     kvk.script.append((200, b"not json"))
-    check = services.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
+    check = registry.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
     assert check is not None
     assert (check.status, check.error) == (RegistryCheckStatus.ERROR, "malformed")
     page = client_as("enforcement").get(reverse("employers:employer_detail", args=[world.employer.pk]))
@@ -183,7 +183,7 @@ def test_a_failed_check_is_stored_as_an_error_and_never_raises(
 def test_without_a_kvk_connection_nothing_is_checked_and_the_page_says_so(
     world: World, actor_for: Callable[[str], Actor], client_as: Callable[[str], Client]
 ) -> None:
-    assert services.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer) is None
+    assert registry.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer) is None
     assert not EmployerRegistryCheck.objects.exists()
     page = client_as("enforcement").get(reverse("employers:employer_detail", args=[world.employer.pk]))
     assert "Not checked: no KvK connection is configured." in page.content.decode()
@@ -194,7 +194,7 @@ def test_a_role_that_cannot_edit_import_or_deliver_may_not_check(
     kvk: FakeKvk, world: World, actor_for: Callable[[str], Actor]
 ) -> None:
     with pytest.raises(PermissionDenied):
-        services.employer_check_kvk(actor=actor_for("policy"), employer=world.employer)
+        registry.employer_check_kvk(actor=actor_for("policy"), employer=world.employer)
     assert kvk.requests == []
 
 
@@ -203,7 +203,7 @@ def test_an_employer_of_another_municipality_is_never_checked(
 ) -> None:
     foreign = f.EmployerFactory(municipality=other_municipality)
     with pytest.raises(PermissionError):
-        services.employer_check_kvk(actor=actor_for("enforcement"), employer=foreign)
+        registry.employer_check_kvk(actor=actor_for("enforcement"), employer=foreign)
     assert kvk.requests == []
 
 
@@ -212,7 +212,7 @@ def test_the_log_says_the_number_and_outcome_but_never_an_eenmanszaak_name(
 ) -> None:
     kvk.add(world.employer.kvk_number, "Jan Kowalski", legal_form="Eenmanszaak")
     with caplog.at_level(logging.DEBUG):
-        services.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
+        registry.employer_check_kvk(actor=actor_for("enforcement"), employer=world.employer)
     assert world.employer.kvk_number in caplog.text
     assert "found" in caplog.text
     assert "Kowalski" not in caplog.text
@@ -303,7 +303,7 @@ def test_an_import_checks_a_few_new_employers_at_once_and_leaves_the_rest_for_la
     assert EmployerRegistryCheck.objects.count() == 2
     assert result.notes == ["2 new employers are looked up in the KvK now; 3 later."]
     # The rest: `ketenregie check-kvk` (or the button, or their first delivery).
-    assert services.employers_check_kvk_unchecked(actor=actor_for("civil_affairs"), limit=100) == 3
+    assert registry.employers_check_kvk_unchecked(actor=actor_for("civil_affairs"), limit=100) == 3
     assert EmployerRegistryCheck.objects.count() == 5
 
 
@@ -311,15 +311,15 @@ def test_a_delivering_employer_is_looked_up_only_when_its_check_is_stale(
     kvk: FakeKvk, world: World, actor_for: Callable[[str], Actor]
 ) -> None:
     actor = actor_for("partner")
-    first = services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
+    first = registry.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
     assert first is not None
     assert len(kvk.requests) == 1
-    services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
+    registry.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
     assert len(kvk.requests) == 1
     EmployerRegistryCheck.objects.filter(pk=first.pk).update(
         checked_at=timezone.now() - dt.timedelta(days=31)
     )
-    services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
+    registry.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
     assert len(kvk.requests) == 2
 
 
@@ -328,15 +328,15 @@ def test_a_failed_check_is_retried_by_a_delivery_after_a_quarter_of_an_hour(
 ) -> None:
     actor = actor_for("partner")
     kvk.script.append((429, b"{}"))
-    check = services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
+    check = registry.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
     assert check is not None
     assert check.status == RegistryCheckStatus.ERROR
-    services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
+    registry.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
     assert len(kvk.requests) == 1
     EmployerRegistryCheck.objects.filter(pk=check.pk).update(
         checked_at=timezone.now() - dt.timedelta(minutes=16)
     )
-    again = services.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
+    again = registry.employer_check_kvk_if_stale(actor=actor, employer=world.employer)
     assert len(kvk.requests) == 2
     assert again is not None
     assert again.status == RegistryCheckStatus.NOT_FOUND
@@ -374,8 +374,8 @@ def test_the_list_filter_finds_employers_the_kvk_does_not_know(
     known = f.EmployerFactory(municipality=world.employer.municipality, name="Bekend B.V.")
     kvk.add(known.kvk_number, known.name)
     actor = actor_for("enforcement")
-    services.employer_check_kvk(actor=actor, employer=known)
-    services.employer_check_kvk(actor=actor, employer=world.employer)
+    registry.employer_check_kvk(actor=actor, employer=known)
+    registry.employer_check_kvk(actor=actor, employer=world.employer)
     response = client_as("policy").get(reverse("employers:employer_list"), {"kvk_check": "not_found"})
     names = [e.name for e in response.context["page"].object_list]
     assert names == [world.employer.name]

@@ -30,8 +30,8 @@ from ketenregie.deliveries.models import (
     MatchReview,
     ReviewStatus,
 )
+from ketenregie.employers import registry as employer_registry
 from ketenregie.employers import selectors as employer_selectors
-from ketenregie.employers import services as employer_services
 from ketenregie.employers.models import Covenant, Employer, EmployerKind
 from ketenregie.people.delivered import DeliveredRow, apply_delivered
 from ketenregie.people.models import Person
@@ -98,7 +98,7 @@ def delivery_record(
         # delivery commits, so a slow KvK holds no locks and a refused delivery looks nothing up.
         employer = context.employer
         transaction.on_commit(
-            lambda: employer_services.employer_check_kvk_if_stale(actor=actor, employer=employer), robust=True
+            lambda: employer_registry.employer_check_kvk_if_stale(actor=actor, employer=employer), robust=True
         )
     return delivery
 

@@ -18,7 +18,7 @@ from ketenregie.core.models import Role
 from ketenregie.demo.context import GenerationContext
 from ketenregie.employers.kvk_client import KvkClient
 from ketenregie.employers.models import Employer
-from ketenregie.employers.services import employer_check_kvk
+from ketenregie.employers.registry import employer_check_kvk
 from ketenregie.employers.sna_register import SnaRegisterImporter
 
 CHECKED = 12

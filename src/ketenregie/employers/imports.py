@@ -17,7 +17,7 @@ from ketenregie.core.imports import ImportResult, ParsedRow, RowError, chunked, 
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import validate_kvk_number
 from ketenregie.employers.models import BranchMembership, Employer, EmployerKind, WttaStatus
-from ketenregie.employers.services import employers_check_kvk_after_commit
+from ketenregie.employers.registry import employers_check_kvk_after_commit
 from ketenregie.people.models import Sector
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]

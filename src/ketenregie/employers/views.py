@@ -17,7 +17,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
 from ketenregie.deliveries import selectors as delivery_selectors
-from ketenregie.employers import selectors, services
+from ketenregie.employers import registry, selectors, services
 from ketenregie.employers.forms import (
     CovenantJoinForm,
     EmployerFilterForm,
@@ -110,7 +110,7 @@ def employer_detail(request: HttpRequest, actor: Actor, employer_id: int) -> Htt
 @staff_view(Capability.EDIT_EMPLOYERS)
 def employer_check_kvk(request: HttpRequest, actor: Actor, employer_id: int) -> HttpResponse:
     employer = selectors.employer_get(actor=actor, employer_id=employer_id)
-    check = services.employer_check_kvk(actor=actor, employer=employer)
+    check = registry.employer_check_kvk(actor=actor, employer=employer)
     if check is None:
         messages.warning(request, _("Not checked: no KvK connection is configured."))
     elif check.status == RegistryCheckStatus.ERROR:

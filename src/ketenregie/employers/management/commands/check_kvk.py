@@ -8,7 +8,7 @@ from django.http import Http404
 from ketenregie.core.actor import Actor
 from ketenregie.core.selectors import municipality_by_code
 from ketenregie.employers.kvk_client import configured_client
-from ketenregie.employers.services import employers_check_kvk_unchecked
+from ketenregie.employers.registry import employers_check_kvk_unchecked
 
 
 class Command(BaseCommand):
