@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -7,7 +7,7 @@ from ketenregie.cases.api import CaseViewSet
 from ketenregie.employers.api import EmployerViewSet
 from ketenregie.housing.api import HousingLocationViewSet
 from ketenregie.people.api import PersonViewSet
-from ketenregie.people.api_bewoning import BewoningenView
+from ketenregie.people.api_bewoning import BewoningenNotFoundView, BewoningenView
 from ketenregie.places.api import AddressViewSet
 from ketenregie.risk.api import AddressRiskScoreViewSet, RiskRunViewSet
 from ketenregie.signals.api import SignalViewSet
@@ -31,5 +31,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The BRP Bewoning API's own path (no trailing slash), so its clients can use this base URL.
     path("brp/bewoningen", BewoningenView.as_view(), name="brp_bewoningen"),
+    # Any other path under brp/ answers 404 in the BRP Bewoning API's error shape.
+    re_path(r"^brp/.*$", BewoningenNotFoundView.as_view(), name="brp_not_found"),
     path("", include(router.urls)),
 ]
