@@ -150,8 +150,10 @@ def test_the_csv_export_is_imported_with_units_and_coordinates(db: None, tmp_pat
         "0599030000000777;STA;f;;;;;;4.5;51.9",
     )
     report = import_bag(path)
-    assert (report.read, report.created) == (2, 2)
-    home = Address.objects.get(bag_object_id="0599010000208579")
+    assert (report.read, report.created, report.secondary_created) == (2, 2, 1)
+    side = Address.objects.get(bag_address_id="0599200000219999")
+    assert side.main_address == Address.objects.get(bag_address_id="0599200000219678")
+    home = Address.objects.get(bag_object_id="0599010000208579", main_address__isnull=True)
     assert home.municipality.code == "0599"
     assert (home.street, home.house_number, home.postcode, home.floor_area_m2) == (
         "Boterdiep",
@@ -183,7 +185,7 @@ def test_the_bag_extract_is_streamed_from_nested_zips(db: None, tmp_path: Path) 
     )
     assert home.latitude == pytest.approx(51.92219, abs=1e-4)
     lodging = Address.objects.get(bag_object_id="0599010000000002")
-    assert lodging.house_letter == "A"
+    assert lodging.house_letter == "a"  # as delivered
     assert lodging.is_habitable_use
     pitch = Address.objects.get(bag_object_id="0599030000000003")
     assert pitch.is_caravan

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -8,7 +8,7 @@ from ketenregie.deliveries.api import EmploymentDeliveryView, LabourMigrantDeliv
 from ketenregie.employers.api import EmployerViewSet
 from ketenregie.housing.api import HousingLocationViewSet
 from ketenregie.people.api import PersonViewSet
-from ketenregie.people.api_bewoning import BewoningenView
+from ketenregie.people.api_bewoning import BewoningenNotFoundView, BewoningenView
 from ketenregie.places.api import AddressViewSet
 from ketenregie.risk.api import AddressRiskScoreViewSet, RiskRunViewSet
 from ketenregie.signals.api import SignalViewSet
@@ -34,5 +34,7 @@ urlpatterns = [
     path("brp/bewoningen", BewoningenView.as_view(), name="brp_bewoningen"),
     path("labour-migrants/", LabourMigrantDeliveryView.as_view(), name="labour_migrant_delivery"),
     path("employments/", EmploymentDeliveryView.as_view(), name="employment_deliveries"),
+    # Any other path under brp/ answers 404 in the BRP Bewoning API's error shape.
+    re_path(r"^brp/.*$", BewoningenNotFoundView.as_view(), name="brp_not_found"),
     path("", include(router.urls)),
 ]

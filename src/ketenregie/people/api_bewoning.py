@@ -8,6 +8,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from ketenregie.api.base import api_actor, requires
 from ketenregie.api.problems import PROBLEM_CONTENT_TYPE
 from ketenregie.core.permissions import Capability
+from ketenregie.people.bewoning_errors import BewoningNegotiation, bewoning_exception_handler
 from ketenregie.people.occupancy.queries import bewoningen
 from ketenregie.people.occupancy.request import OBJECT_PATTERN, PEILDATUM, PERIODE, parse_request, problem
 
@@ -74,7 +76,17 @@ class BewoningenQueryResponseSerializer(serializers.Serializer):
     bewoningen = BewoningSerializer(many=True)
 
 
-class BewoningenView(APIView):
+class BewoningProblemsMixin:
+    """Errors in the BRP Bewoning API's own shape and codes (people.bewoning_errors), not the
+    general problem+json of the rest of the API."""
+
+    content_negotiation_class: Any = BewoningNegotiation
+
+    def get_exception_handler(self) -> Any:
+        return bewoning_exception_handler
+
+
+class BewoningenView(BewoningProblemsMixin, APIView):
     permission_classes = [requires(Capability.VIEW_PERSONAL_DATA)]
 
     @extend_schema(
@@ -108,3 +120,15 @@ class BewoningenView(APIView):
         )
         body: dict[str, Any] = answer.to_api()
         return Response(body)
+
+
+class BewoningenNotFoundView(BewoningProblemsMixin, APIView):
+    """Any other path under /api/v1/brp/: a 404 in the BRP shape, whoever asks and however."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    schema = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise NotFound()

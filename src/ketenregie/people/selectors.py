@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -57,11 +57,17 @@ def living_on(on: dt.date) -> Q:
 
 
 def registered_count_subquery(*, on: dt.date | None = None) -> Subquery:
-    """Per address (OuterRef pk): how many people have it as living address on ``on``."""
+    """Per address (OuterRef pk): how many people have it as living address on ``on``.
+
+    Counted per addressable object: a main address counts the people registered at its secondary
+    addresses (nevenadressen) too. Address lists show main addresses only, so nobody counts twice.
+    """
     counts = (
-        Residence.objects.filter(living_on(on or _today()), address_id=OuterRef("pk"))
+        Residence.objects.filter(living_on(on or _today()))
+        .filter(Q(address_id=OuterRef("pk")) | Q(address__main_address_id=OuterRef("pk")))
         .order_by()
-        .values("address_id")
+        .annotate(one=Value(1))
+        .values("one")
         .annotate(n=Count("id"))
         .values("n")
     )

@@ -119,7 +119,7 @@ class AddressImporter:
                         _("No neighbourhood with code %(code)s in this municipality.") % {"code": code},
                     )
                 ]
-        data["house_letter"] = data["house_letter"].upper()
+        # Kept as typed: the BAG has lower-case house letters too; lookups compare case-insensitively.
         data["is_complete"] = True
         return data, []
 
@@ -136,12 +136,13 @@ class AddressImporter:
                 for r in rows
                 if counts.get(r.value[key], 0) > 1
             ]
+        # A secondary address's (nevenadres) nummeraanduiding cannot become a main address here.
         taken = {
-            address_id: object_id
+            address_id: object_id if main_id is None else f"{object_id} (nevenadres)"
             for ids in chunked([r.value["bag_address_id"] for r in rows if r.value["bag_address_id"]], 5000)
-            for address_id, object_id in Address.objects.filter(
+            for address_id, object_id, main_id in Address.objects.filter(
                 municipality=actor.municipality, bag_address_id__in=ids
-            ).values_list("bag_address_id", "bag_object_id")
+            ).values_list("bag_address_id", "bag_object_id", "main_address_id")
         }
         errors += [
             RowError(
@@ -160,7 +161,9 @@ class AddressImporter:
         existing = {
             address.bag_object_id: address
             for ids in chunked([r.value["bag_object_id"] for r in rows], 5000)
-            for address in Address.objects.filter(municipality=actor.municipality, bag_object_id__in=ids)
+            for address in Address.objects.filter(
+                municipality=actor.municipality, main_address__isnull=True, bag_object_id__in=ids
+            )
         }
         to_create, to_update = [], []
         for row in rows:

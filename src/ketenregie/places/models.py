@@ -87,7 +87,13 @@ class Neighbourhood(TenantModel):
 
 
 class Address(TenantModel, VersionedModel):
-    """An addressable object (verblijfsobject, ligplaats or standplaats) with its main address."""
+    """An addressable object (verblijfsobject, ligplaats or standplaats) with its main address, or,
+    with ``main_address`` set, one of that object's secondary addresses (nevenadressen).
+
+    A secondary address shares the object (``bag_object_id``) with its main address and has its own
+    nummeraanduiding; what belongs to the object (floor area, use purposes, status, who lives there
+    in counts and risk) is read from the main address, so nobody is counted twice. A stay address
+    (Residence) may be a secondary address, as the BRP allows."""
 
     bag_object_id = models.CharField(
         _("BAG addressable object id"),
@@ -129,6 +135,18 @@ class Address(TenantModel, VersionedModel):
     bag_status = models.CharField(_("BAG status"), max_length=60, blank=True, choices=BagStatus.choices)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    main_address = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="secondary_addresses",
+        verbose_name=_("main address (hoofdadres)"),
+        help_text=_(
+            "Set when this is a secondary address (nevenadres) of the same addressable object: "
+            "the object's data and counts are on the main address."
+        ),
+    )
     is_complete = models.BooleanField(
         _("complete"),
         default=True,
@@ -140,10 +158,16 @@ class Address(TenantModel, VersionedModel):
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
         constraints = [
+            # One main address per addressable object; its secondary addresses share the object id.
             models.UniqueConstraint(
                 fields=["municipality", "bag_object_id"],
-                condition=~models.Q(bag_object_id=""),
+                condition=~models.Q(bag_object_id="") & models.Q(main_address__isnull=True),
                 name="address_unique_bag_object",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(main_address__isnull=True)
+                | (~models.Q(bag_object_id="") & ~models.Q(bag_address_id="")),
+                name="address_secondary_has_bag_ids",
             ),
             models.UniqueConstraint(
                 fields=["municipality", "bag_address_id"],

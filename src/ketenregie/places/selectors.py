@@ -67,8 +67,13 @@ def _apply_search(addresses: QuerySet[Address], search: str) -> QuerySet[Address
 def address_keys(*, actor: Actor, filters: AddressFilter, on: dt.date | None = None) -> QuerySet[Address]:
     """The filtered, ordered addresses without per-row extras: the cheap query to page through."""
     actor.require(Capability.VIEW_REGISTERS)
-    addresses = Address.objects.filter(municipality=actor.municipality)
-    addresses = _apply_search(addresses, filters.search)
+    addresses = Address.objects.filter(municipality=actor.municipality, main_address__isnull=True)
+    if filters.search.strip():
+        # A secondary address (nevenadres) that matches finds the object under its main address.
+        found = _apply_search(Address.objects.filter(municipality=actor.municipality), filters.search)
+        addresses = addresses.filter(
+            pk__in=found.annotate(object_pk=Coalesce("main_address_id", "pk")).values("object_pk")
+        )
     if filters.neighbourhood_id:
         addresses = addresses.filter(neighbourhood_id=filters.neighbourhood_id)
     if filters.district_id:

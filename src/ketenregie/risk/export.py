@@ -64,6 +64,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
+# Risk is per addressable object: what happens at a secondary address (nevenadres) counts for the
+# object's main address, the only one in the addresses frame.
+_OBJECT_ADDRESS = Coalesce("address__main_address_id", "address_id")
+
+
 def _frame(table: str, rows: Iterable[Sequence[Any]]) -> pl.DataFrame:
     schema = SCHEMAS[table]
     data = list(rows)
@@ -74,7 +79,8 @@ def _frame(table: str, rows: Iterable[Sequence[Any]]) -> pl.DataFrame:
 
 def addresses(municipality: Municipality) -> pl.DataFrame:
     """Residential is unknown (null) when the BAG gave no use purpose at all."""
-    rows = Address.objects.filter(municipality=municipality).values_list(
+    # Main addresses only: a secondary address (nevenadres) is the same object (see residences()).
+    rows = Address.objects.filter(municipality=municipality, main_address__isnull=True).values_list(
         "pk",
         "neighbourhood__code",
         "floor_area_m2",
@@ -111,7 +117,9 @@ def residences(municipality: Municipality) -> pl.DataFrame:
         )
         .exclude(starts_on__isnull=False, ends_on=F("starts_on"))
         .exclude(verification_status=VerificationStatus.REJECTED)
-        .values_list("person_id", "address_id", "starts_on", "ends_on", "source")
+        # Who is registered at a secondary address (nevenadres) lives in the object of its main one.
+        .annotate(object_address_id=_OBJECT_ADDRESS)
+        .values_list("person_id", "object_address_id", "starts_on", "ends_on", "source")
     )
     return _frame(
         "residences",
@@ -161,8 +169,10 @@ def housing(municipality: Municipality, as_of: dt.date) -> pl.DataFrame:
         end = permit_until or OPEN_ENDED
         permits[location] = max(end, permits.get(location, end))
     through: Any = HousingLocation.addresses.through
-    rows = through.objects.filter(housinglocation__municipality=municipality).values_list(
-        "address_id", "housinglocation_id"
+    rows = (
+        through.objects.filter(housinglocation__municipality=municipality)
+        .annotate(object_address_id=_OBJECT_ADDRESS)
+        .values_list("object_address_id", "housinglocation_id")
     )
     return _frame(
         "housing",
@@ -177,8 +187,9 @@ def signals(municipality: Municipality) -> pl.DataFrame:
         .annotate(
             received_on=TruncDate("received_at"),
             top_code=Coalesce("category__parent__code", "category__code"),
+            object_address_id=_OBJECT_ADDRESS,
         )
-        .values_list("address_id", "received_on", "top_code")
+        .values_list("object_address_id", "received_on", "top_code")
     )
     return _frame("signals", rows.iterator(chunk_size=20_000))
 
@@ -189,9 +200,10 @@ def findings(municipality: Municipality) -> pl.DataFrame:
     rows = (
         Finding.objects.filter(municipality=municipality)
         .annotate(
-            measure=Exists(measures.filter(Q(address_id=OuterRef("address_id")) | Q(address__isnull=True)))
+            measure=Exists(measures.filter(Q(address_id=OuterRef("address_id")) | Q(address__isnull=True))),
+            object_address_id=_OBJECT_ADDRESS,
         )
-        .values_list("address_id", "found_on", "violation_found", "measure")
+        .values_list("object_address_id", "found_on", "violation_found", "measure")
     )
     return _frame("findings", rows.iterator(chunk_size=20_000))
 

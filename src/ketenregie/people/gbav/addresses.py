@@ -28,8 +28,15 @@ class AddressIndex:
         self.report = report
         addresses = Address.objects.filter(municipality=municipality)
         # One pass over the register: cheaper than many IN lookups for a large extract.
-        objects = addresses.exclude(bag_object_id="").values_list("bag_object_id", "pk")
+        objects = (
+            addresses.exclude(bag_object_id="")
+            .filter(main_address__isnull=True)
+            .values_list("bag_object_id", "pk")
+        )
         self.by_object: dict[str, int] = dict(objects.iterator(chunk_size=20000))
+        # Secondary addresses (nevenadressen) by nummeraanduiding: a holding at one is stored there.
+        secondary = addresses.filter(main_address__isnull=False).values_list("bag_address_id", "pk")
+        self.by_secondary_number: dict[str, int] = dict(secondary.iterator(chunk_size=20000))
         self.numbers: set[str] = set(
             addresses.exclude(bag_address_id="")
             .values_list("bag_address_id", flat=True)
@@ -73,7 +80,8 @@ class AddressIndex:
         if not in_tenant(holding, tenant_code):
             return None
         if holding.bag_object_id:
-            return self.by_object.get(holding.bag_object_id)
+            secondary = self.by_secondary_number.get(holding.bag_address_id)
+            return secondary or self.by_object.get(holding.bag_object_id)
         if holding.local_key is None:
             return None
         return self.by_local.get(_local_key(_incomplete(None, holding, object_id="", number_id="")))
@@ -100,7 +108,7 @@ def _incomplete(
         bag_address_id=number_id,
         street=(parts.get("street") or parts.get("location") or "?")[:80],
         house_number=parts.get("house_number") or 0,
-        house_letter=parts.get("house_letter", "").upper(),
+        house_letter=parts.get("house_letter", ""),  # as the BRP delivers it, as the BAG import does
         house_number_addition=parts.get("house_number_addition", ""),
         postcode=parts.get("postcode", "") if len(parts.get("postcode", "")) == 6 else "",
         town=(parts.get("town") or (municipality.name if municipality else ""))[:80],

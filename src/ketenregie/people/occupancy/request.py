@@ -56,7 +56,7 @@ def _date(value: Any) -> dt.date | None:
 def parse_request(body: Any) -> tuple[BewoningRequest | None, list[InvalidParam]]:
     """The request, or every invalid parameter once (required, pattern, date, unknownParam)."""
     if not isinstance(body, dict):
-        return None, [InvalidParam("body", "object", "Het verzoek moet een JSON-object zijn.")]
+        return None, [InvalidParam("body", "object", "Het verzoek moet een JSON object zijn.")]
     kind = body.get("type")
     if kind in (None, ""):
         return None, [InvalidParam("type", "required", "Parameter is verplicht.")]

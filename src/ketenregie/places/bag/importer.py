@@ -3,6 +3,11 @@
 A unit the register already has is updated (and becomes complete: an address the BRP import created
 as incomplete gets its BAG data); a new one is created. Every problem is reported with its row (CSV)
 or object (XML) number before anything is written.
+
+Secondary addresses (nevenadressen) are stored as addresses of their own that point to the main
+address of the same object (``Address.main_address``), keyed on their nummeraanduiding. The house
+letter is stored as delivered: the BAG has lower-case letters ("1l"), and lookups that people type
+compare case-insensitively.
 """
 
 from __future__ import annotations
@@ -55,6 +60,9 @@ class BagReport:
     updated: int = 0
     unchanged: int = 0
     completed: int = 0
+    secondary: int = 0  # secondary addresses (nevenadressen) read; created/updated count objects
+    secondary_created: int = 0
+    secondary_updated: int = 0
     municipalities: list[str] = field(default_factory=list)
 
 
@@ -68,7 +76,7 @@ def _validate(unit: BagUnit, errors: list[RowError]) -> dict[str, Any] | None:
         (unit.object_id, validate_bag_object_id, "object_id"),
         (unit.address_id, validate_bag_address_id, "nummeraanduiding"),
     ):
-        if value or column == "object_id":
+        if value or column == "object_id" or unit.is_secondary:
             try:
                 validator(value)
             except ValidationError as error:
@@ -96,12 +104,16 @@ def _validate(unit: BagUnit, errors: list[RowError]) -> dict[str, Any] | None:
         return None
     latitude, longitude = unit.coordinates()
     purposes = sorted(set(unit.use_purposes))
+    if not unit.house_letter.isalpha() and unit.house_letter:
+        fail("huisletter", _("%(value)s is not a house letter.") % {"value": unit.house_letter})
+        return None
     return {
         "bag_object_id": unit.object_id,
         "bag_address_id": unit.address_id,
         "street": unit.street[:80],
         "house_number": int(unit.house_number),
-        "house_letter": unit.house_letter[:1].upper(),
+        # As delivered: the BAG knows "1l" as well as "1L" (see docs/bag.md).
+        "house_letter": unit.house_letter[:1],
         "house_number_addition": unit.house_number_addition[:4],
         "postcode": postcode,
         "town": unit.town[:80],
@@ -130,29 +142,48 @@ def import_bag(
     errors: list[RowError] = []
     extract_code, units = read_units(path, errors)
     rows: dict[str, list[dict[str, Any]]] = {}
+    secondary: dict[str, list[dict[str, Any]]] = {}
     seen: dict[str, int] = {}
     report = BagReport()
     for unit in units:
-        report.read += 1
-        if report.read % 100_000 == 0:
+        if unit.is_secondary:
+            report.secondary += 1
+        else:
+            report.read += 1
+        if report.read % 100_000 == 0 and not unit.is_secondary:
             progress(_("read %(count)s units") % {"count": f"{report.read:,}"})
         values = _validate(unit, errors)
         if values is None:
             if len(errors) >= MAX_REPORTED_ERRORS:
                 break
             continue
-        first = seen.setdefault(values["bag_object_id"], unit.number)
+        key, column = (
+            (values["bag_address_id"], "nummeraanduiding")
+            if unit.is_secondary
+            else (values["bag_object_id"], "object_id")
+        )
+        first = seen.setdefault(key, unit.number)
         if first != unit.number:
             errors.append(
                 RowError(
-                    unit.number,
-                    "object_id",
-                    _("%(value)s appears more than once in the file.") % {"value": unit.object_id},
+                    unit.number, column, _("%(value)s appears more than once in the file.") % {"value": key}
                 )
             )
             continue
         code = municipality_code or extract_code or values["bag_object_id"][:4]
-        rows.setdefault(code, []).append(values)
+        (secondary if unit.is_secondary else rows).setdefault(code, []).append(values)
+    objects = {v["bag_object_id"] for batch in rows.values() for v in batch}
+    for batch in secondary.values():
+        for values in batch:
+            if values["bag_object_id"] not in objects:
+                errors.append(
+                    RowError(
+                        0,
+                        "nevenadres",
+                        _("Secondary address %(id)s belongs to object %(object)s, which the file lacks.")
+                        % {"id": values["bag_address_id"], "object": values["bag_object_id"]},
+                    )
+                )
     if not errors and not report.read:
         errors.append(RowError(0, "", _("The file holds no addresses.")))
     if errors:
@@ -162,6 +193,7 @@ def import_bag(
             municipality, _created = ensure_municipality(code)
             report.municipalities.append(f"{municipality.code} {municipality.name}")
             _write(municipality, batch, report)
+            _write_secondary(municipality, secondary.get(code, []), report)
             progress(
                 _("wrote %(count)s units of %(name)s")
                 % {"count": f"{len(batch):,}", "name": municipality.name}
@@ -171,8 +203,9 @@ def import_bag(
 
 def _write(municipality: Municipality, rows: list[dict[str, Any]], report: BagReport) -> None:
     existing: dict[str, Address] = {}
+    mains = Address.objects.filter(municipality=municipality, main_address__isnull=True)
     for ids in chunked([r["bag_object_id"] for r in rows], 5000):
-        for address in Address.objects.filter(municipality=municipality, bag_object_id__in=ids):
+        for address in mains.filter(bag_object_id__in=ids):
             existing[address.bag_object_id] = address
     # A nummeraanduiding belongs to one object: an incomplete address that holds it from the BRP
     # gives it up; a complete one holding it for another object is a real conflict.
@@ -180,7 +213,9 @@ def _write(municipality: Municipality, rows: list[dict[str, Any]], report: BagRe
     holders = Address.objects.filter(municipality=municipality, bag_address_id__in=list(numbers))
     for holder in holders:
         if holder.bag_object_id != numbers[holder.bag_address_id]:
-            if holder.is_complete and holder.bag_object_id not in existing:
+            if holder.main_address_id is not None or (
+                holder.is_complete and holder.bag_object_id not in existing
+            ):
                 raise ImportRejected(
                     [
                         RowError(
@@ -221,4 +256,92 @@ def _write(municipality: Municipality, rows: list[dict[str, Any]], report: BagRe
         action=AuditAction.IMPORT,
         count=len(create) + len(update),
         detail={"created": len(create), "updated": len(update)},
+    )
+
+
+# What a secondary address keeps of its own; the object's data stays on the main address.
+SECONDARY_FIELDS = (
+    "bag_object_id",
+    "street",
+    "house_number",
+    "house_letter",
+    "house_number_addition",
+    "postcode",
+    "town",
+    "latitude",
+    "longitude",
+    "is_caravan",
+)
+
+
+def _write_secondary(municipality: Municipality, rows: list[dict[str, Any]], report: BagReport) -> None:
+    """Store secondary addresses (nevenadressen) by nummeraanduiding, pointing to their main address.
+
+    A nevenadres the BAG no longer delivers is left as it is: a stay address may still name it.
+    """
+    if not rows:
+        return
+    mains: dict[str, Address] = {}
+    for ids in chunked(sorted({r["bag_object_id"] for r in rows}), 5000):
+        for address in Address.objects.filter(
+            municipality=municipality, main_address__isnull=True, bag_object_id__in=ids
+        ):
+            mains[address.bag_object_id] = address
+    held: dict[str, Address] = {}
+    for ids in chunked([r["bag_address_id"] for r in rows], 5000):
+        for address in Address.objects.filter(municipality=municipality, bag_address_id__in=ids):
+            held[address.bag_address_id] = address
+    create: list[Address] = []
+    update: list[Address] = []
+    for values in rows:
+        main = mains[values["bag_object_id"]]
+        own = {name: values[name] for name in SECONDARY_FIELDS}
+        found = held.get(values["bag_address_id"])
+        if found is not None and found.main_address_id is None and not found.is_complete:
+            # An address the BRP import created gives the number up, as for main addresses.
+            Address.objects.filter(pk=found.pk).update(bag_address_id="")
+            found = None
+        if found is not None and found.main_address_id is None:
+            # The nummeraanduiding is some object's main address in the register.
+            raise ImportRejected(
+                [
+                    RowError(
+                        0,
+                        "nevenadres",
+                        _("Nummeraanduiding %(id)s already belongs to addressable object %(other)s.")
+                        % {"id": found.bag_address_id, "other": found.bag_object_id},
+                    )
+                ]
+            )
+        if found is None:
+            create.append(
+                Address(
+                    municipality=municipality,
+                    main_address=main,
+                    bag_address_id=values["bag_address_id"],
+                    use_purposes=[],
+                    is_complete=True,
+                    **own,
+                )
+            )
+            continue
+        if found.main_address_id == main.pk and all(getattr(found, k) == v for k, v in own.items()):
+            continue
+        found.main_address = main
+        for name, value in own.items():
+            setattr(found, name, value)
+        found.version += 1
+        update.append(found)
+    bulk_insert(Address, create)
+    Address.objects.bulk_update(
+        update, [*SECONDARY_FIELDS, "main_address", "version", "updated_at"], batch_size=2000
+    )
+    report.secondary_created += len(create)
+    report.secondary_updated += len(update)
+    audit.record_bulk_change(
+        Actor.system(municipality, name="import-bag"),
+        model=Address,
+        action=AuditAction.IMPORT,
+        count=len(create) + len(update),
+        detail={"secondary_created": len(create), "secondary_updated": len(update)},
     )

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypedDict
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -32,11 +33,13 @@ WANTED = {*OBJECT_TYPES, "Nummeraanduiding", "OpenbareRuimte", "Woonplaats"}
 
 @dataclass
 class BagUnit:
-    """One addressable object with its main address, as read (not yet validated)."""
+    """One addressable object with its main address, or (``is_secondary``) one of its secondary
+    addresses (nevenadressen), as read (not yet validated)."""
 
     number: int  # row number (CSV) or object sequence (XML), for error reports
     object_id: str
     object_type: str
+    is_secondary: bool = False
     address_id: str = ""
     street: str = ""
     house_number: str = ""
@@ -119,8 +122,8 @@ def read_csv(stream: IO[str], errors: list[RowError]) -> Iterator[BagUnit]:
             index = where[key]
             return row[index].strip() if index is not None and index < len(row) else ""
 
-        if get("secondary").lower() in ("t", "true", "1", "ja", "j"):
-            continue  # a secondary address (nevenadres) of an object listed under its main address
+        # A secondary address (nevenadres) of an object that is listed under its main address too.
+        secondary = get("secondary").lower() in ("t", "true", "1", "ja", "j")
         purposes = get("use_purposes").replace("|", ",")
         object_type = get("object_type").upper()
         yield BagUnit(
@@ -129,6 +132,7 @@ def read_csv(stream: IO[str], errors: list[RowError]) -> Iterator[BagUnit]:
             object_type={"VERBLIJFSOBJECT": "VBO", "LIGPLAATS": "LIG", "STANDPLAATS": "STA"}.get(
                 object_type, object_type
             ),
+            is_secondary=secondary,
             address_id=get("address_id"),
             street=get("street"),
             house_number=get("house_number"),
@@ -161,13 +165,20 @@ def _all(element: Element, name: str) -> list[str]:
     return [(child.text or "").strip() for child in element.iter() if _local(child.tag) == name]
 
 
-def _ref(element: Element, relation: str) -> str:
+def _refs(element: Element, relation: str) -> list[str]:
+    """The ids an object refers to under ``relation`` (heeftAlsNevenadres may hold several)."""
+    found = []
     for child in element:
         if _local(child.tag) == relation:
             for ref in child.iter():
                 if ref is not child and (ref.text or "").strip():
-                    return (ref.text or "").strip()
-    return ""
+                    found.append((ref.text or "").strip())
+    return found
+
+
+def _ref(element: Element, relation: str) -> str:
+    refs = _refs(element, relation)
+    return refs[0] if refs else ""
 
 
 def _point(element: Element) -> tuple[float | None, float | None]:
@@ -187,6 +198,16 @@ def _point(element: Element) -> tuple[float | None, float | None]:
 
 def _is_current(element: Element) -> bool:
     return not _text(element, "eindGeldigheid")
+
+
+class _AddressParts(TypedDict):
+    address_id: str
+    street: str
+    house_number: str
+    house_letter: str
+    house_number_addition: str
+    postcode: str
+    town: str
 
 
 @dataclass
@@ -228,64 +249,116 @@ class _Extract:
                 _text(element, "status"),
                 x,
                 y,
+                tuple(_refs(element, "heeftAlsNevenadres")),
             )
 
+    def _address(self, number_id: str) -> _AddressParts:
+        house_number, letter, addition, postcode, street_id, town_id = self.numbers.get(
+            number_id, ("", "", "", "", "", "")
+        )
+        street, street_town = self.streets.get(street_id, ("", ""))
+        return {
+            "address_id": number_id,
+            "street": street,
+            "house_number": house_number,
+            "house_letter": letter,
+            "house_number_addition": addition,
+            "postcode": postcode,
+            "town": self.towns.get(town_id or street_town, ""),
+        }
+
     def units_with_addresses(self) -> Iterator[BagUnit]:
-        for number, (object_id, (kind, main, purposes, area, status, x, y)) in enumerate(
-            sorted(self.units.items()), start=1
-        ):
-            house_number, letter, addition, postcode, street_id, town_id = self.numbers.get(
-                main, ("", "", "", "", "", "")
-            )
-            street, street_town = self.streets.get(street_id, ("", ""))
+        """Each object with its main address, followed by its secondary addresses (nevenadressen)."""
+        number = 0
+        for object_id, (kind, main, purposes, area, status, x, y, secondary) in sorted(self.units.items()):
+            number += 1
             yield BagUnit(
                 number=number,
                 object_id=object_id,
                 object_type=kind,
-                address_id=main,
-                street=street,
-                house_number=house_number,
-                house_letter=letter,
-                house_number_addition=addition,
-                postcode=postcode,
-                town=self.towns.get(town_id or street_town, ""),
+                **self._address(main),
                 floor_area=area,
                 use_purposes=list(purposes),
                 status=status,
                 x=x,
                 y=y,
             )
+            for number_id in secondary:
+                number += 1
+                yield BagUnit(
+                    number=number,
+                    object_id=object_id,
+                    object_type=kind,
+                    is_secondary=True,
+                    **self._address(number_id),
+                    x=x,
+                    y=y,
+                )
 
 
-def _xml_streams(path: Path) -> Iterator[IO[bytes]]:
-    """Every XML file in a directory, a zip (also zips inside it) or the file itself."""
+# What operating systems leave in archives and folders: macOS's resource forks (AppleDouble files
+# "._name", in zips under "__MACOSX/") and Finder settings, Windows' thumbnail caches. A "._x.xml" is
+# binary, not XML: read as XML it made a whole delivery unreadable.
+_LITTER_FOLDERS = frozenset({"__macosx"})
+_LITTER_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+
+
+def is_litter(name: str) -> bool:
+    parts = [part for part in name.replace("\\", "/").split("/") if part]
+    if not parts:
+        return True
+    return (
+        any(part.lower() in _LITTER_FOLDERS for part in parts)
+        or parts[-1].startswith("._")
+        or parts[-1].lower() in _LITTER_FILES
+    )
+
+
+def _xml_streams(path: Path, label: str = "") -> Iterator[tuple[str, IO[bytes]]]:
+    """(where, stream) for every XML file in a directory, a zip (also zips inside it) or the file
+    itself; ``where`` names the file inside what was given, e.g. "9999VBO08012021.zip/9999VBO…xml"."""
     if path.is_dir():
         for member in sorted(path.rglob("*")):
-            if member.suffix.lower() in (".xml", ".zip"):
-                yield from _xml_streams(member)
+            relative = member.relative_to(path).as_posix()
+            if member.is_file() and member.suffix.lower() in (".xml", ".zip") and not is_litter(relative):
+                yield from _xml_streams(member, relative)
     elif zipfile.is_zipfile(path):
-        yield from _zip_streams(zipfile.ZipFile(path))
+        yield from _zip_streams(zipfile.ZipFile(path), f"{label}/" if label else "")
     else:
         with path.open("rb") as handle:
-            yield handle
+            yield label or path.name, handle
 
 
-def _zip_streams(archive: zipfile.ZipFile) -> Iterator[IO[bytes]]:
+def _zip_streams(archive: zipfile.ZipFile, prefix: str) -> Iterator[tuple[str, IO[bytes]]]:
     for name in sorted(archive.namelist()):
         lower = name.lower()
+        if is_litter(name):
+            continue
         if lower.endswith(".xml"):
             with archive.open(name) as handle:
-                yield handle
+                yield prefix + name, handle
         elif lower.endswith(".zip"):
             with archive.open(name) as handle:
                 inner = zipfile.ZipFile(io.BytesIO(handle.read()))
-            yield from _zip_streams(inner)
+            yield from _zip_streams(inner, f"{prefix}{name}/")
+
+
+def _unreadable(where: str, error: Exception) -> str:
+    position = getattr(error, "position", None)
+    reason = re.sub(r":? ?line \d+, column \d+$", "", str(error)) or type(error).__name__
+    if position:
+        return _("%(file)s, line %(line)s: the XML cannot be read: %(error)s") % {
+            "file": where,
+            "line": position[0],
+            "error": reason,
+        }
+    return _("%(file)s: the XML cannot be read: %(error)s") % {"file": where, "error": reason}
 
 
 def read_extract(path: Path, errors: list[RowError]) -> tuple[str, Iterator[BagUnit]]:
     """(municipality code named in the extract or '', the units with their main address)."""
     extract = _Extract()
-    for stream in _xml_streams(path):
+    for where, stream in _xml_streams(path):
         try:
             context = iterparse(stream, events=("start", "end"))
             _event, root = next(context)
@@ -298,7 +371,8 @@ def read_extract(path: Path, errors: list[RowError]) -> tuple[str, Iterator[BagU
                     if name in WANTED:
                         element.clear()
                         root.clear()
-        except (SyntaxError, DefusedXmlException) as error:  # SyntaxError: ElementTree's ParseError
-            errors.append(RowError(0, "", _("The XML cannot be read: %(error)s") % {"error": error}))
+        except (SyntaxError, DefusedXmlException) as error:
+            # SyntaxError: ElementTree's ParseError, which knows the line; the member names the file.
+            errors.append(RowError(0, "", _unreadable(where, error)))
             return "", iter(())
     return extract.municipality, extract.units_with_addresses()
