@@ -35,6 +35,7 @@ from ketenregie.core.imports import chunked
 from ketenregie.core.permissions import Capability
 from ketenregie.core.text import normalise_name
 from ketenregie.people.models import (
+    REGISTER_SOURCES,
     AddressFunction,
     LabourMigrant,
     Person,
@@ -44,8 +45,6 @@ from ketenregie.people.models import (
     VerificationStatus,
 )
 
-# Sources a delivered stay address may end: never the registers' own (BRP, RNI).
-REGISTER_SOURCES = frozenset({ResidenceSource.BRP, ResidenceSource.RNI})
 CHUNK = 2000
 PERSON_COLUMNS = (
     "municipality_id",

@@ -9,18 +9,19 @@ current value (a quality mark's or permit's validity) does the export look at ``
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from ketenregie.cases.models import Finding, Measure, MeasureStatus
 from ketenregie.core.models import Municipality
 from ketenregie.employers.models import Employer, EmployerKind, Employment, Violation, ViolationStatus
 from ketenregie.housing.models import HousingLocation, HousingPermit, PermitStatus, QualityMark
-from ketenregie.people.models import AddressFunction, Residence, VerificationStatus
+from ketenregie.people.models import AddressFunction, Residence, living_periods
 from ketenregie.places.models import Address
 from ketenregie.signals.models import Signal
 
@@ -99,27 +100,44 @@ def addresses(municipality: Municipality) -> pl.DataFrame:
     )
 
 
+RESIDENCE_FIELDS = (
+    "pk",
+    "person_id",
+    "address_id",
+    "starts_on",
+    "ends_on",
+    "certain_from",
+    "source",
+    "verification_status",
+)
+
+
 def residences(municipality: Municipality) -> pl.DataFrame:
-    """Living addresses (not postal addresses) in the register; empty periods are left out, and so are
-    stay addresses whose verification was rejected: it was established that the person does not live
-    there, so they count nowhere (persons, turnover, employers at the address)."""
+    """Where people lived, by the one rule of ``people.selectors.lives_on``: each person is at one
+    address on any day (a stay address before the BRP's, the latest of several; a rejected one never),
+    so the engine counts nobody twice. A person's residences become the periods in which each is where
+    they live (``people.models.living_periods``); periods abroad or outside the register are left out.
+    Postal addresses never count."""
     rows = (
-        Residence.objects.filter(
-            municipality=municipality,
-            address__isnull=False,
-            address_function=AddressFunction.LIVING,
-        )
-        .exclude(starts_on__isnull=False, ends_on=F("starts_on"))
-        .exclude(verification_status=VerificationStatus.REJECTED)
-        .values_list("person_id", "address_id", "starts_on", "ends_on", "source")
+        Residence.objects.filter(municipality=municipality, address_function=AddressFunction.LIVING)
+        .order_by("person_id", "pk")
+        .values_list(*RESIDENCE_FIELDS)
     )
-    return _frame(
-        "residences",
-        (
-            (person, address, start or UNKNOWN_START, end, source)
-            for person, address, start, end, source in rows.iterator(chunk_size=20_000)
-        ),
-    )
+    return _frame("residences", _living_rows(rows.iterator(chunk_size=20_000)))
+
+
+def _living_rows(rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+    for _person, group in itertools.groupby(rows, key=lambda row: row[1]):
+        held = [Residence(**dict(zip(RESIDENCE_FIELDS, row, strict=True))) for row in group]
+        for residence, start, end in living_periods(held):
+            if residence.address_id is not None:
+                yield (
+                    residence.person_id,
+                    residence.address_id,
+                    start or UNKNOWN_START,
+                    end,
+                    residence.source,
+                )
 
 
 def employments(municipality: Municipality) -> pl.DataFrame:
