@@ -299,7 +299,7 @@ def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = No
     )
     occupants = occupancy_rules.occupants_on(stays, on)
     here = Residence.objects.filter(address=address, municipality=actor.municipality)
-    counted = dict(here.filter(lives_on(on)).values_list("person_id", "pk"))
+    counted: dict[Any, int] = dict(here.filter(lives_on(on)).values_list("person_id", "pk"))
     certain = [o for o in occupants if o.state == occupancy_rules.State.CERTAIN]
     occupancy.registered_count = sum(1 for o in certain if o.person_key in counted)
     occupancy.brp_registered_count = here.filter(registered_on(on)).values("person_id").distinct().count()
