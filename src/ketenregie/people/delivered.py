@@ -16,7 +16,8 @@ details are the newest). The delivered address becomes a stay address: a residen
 source, not verified. It coexists with the BRP living address (a labour migrant often stays
 somewhere else than where the BRP has them): a stay address ends only the previous open stay
 address *of the same source*, never a BRP, RNI or other source's residence. A person who already
-has an open living residence of any source at the delivered address gets nothing new.
+has an open living residence of any source at the delivered address gets nothing new. Counts of where
+people live count the person once, at the stay address (``people.selectors.lives_on``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ketenregie.core.imports import chunked
 from ketenregie.core.permissions import Capability
 from ketenregie.core.text import normalise_name
 from ketenregie.people.models import (
+    REGISTER_SOURCES,
     AddressFunction,
     LabourMigrant,
     Person,
@@ -44,8 +46,6 @@ from ketenregie.people.models import (
     VerificationStatus,
 )
 
-# Sources a delivered stay address may end: never the registers' own (BRP, RNI).
-REGISTER_SOURCES = frozenset({ResidenceSource.BRP, ResidenceSource.RNI})
 CHUNK = 2000
 PERSON_COLUMNS = (
     "municipality_id",

@@ -10,7 +10,7 @@ from ketenregie.core.kpi import KpiResult, Period
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
 from ketenregie.people.models import Person, RegistrationStatus, Residence
-from ketenregie.people.selectors import living_on
+from ketenregie.people.selectors import lives_on
 
 
 def _counts_by_neighbourhood(residences: QuerySet[Residence]) -> dict[int, int]:
@@ -21,12 +21,13 @@ def _counts_by_neighbourhood(residences: QuerySet[Residence]) -> dict[int, int]:
 def _living_migrants(actor: Actor, period: Period) -> QuerySet[Residence]:
     # A join from the (much smaller) set of labour migrants, not a subquery per residence.
     return Residence.objects.filter(
-        living_on(period.last_day), municipality=actor.municipality, person__labour_migrant__isnull=False
+        lives_on(period.last_day), municipality=actor.municipality, person__labour_migrant__isnull=False
     )
 
 
 def labour_migrants_living_here(*, actor: Actor, period: Period) -> KpiResult:
-    """Labour migrants with a living address in the municipality on the last day of the period."""
+    """Labour migrants living in the municipality on the last day of the period, each counted once, at
+    the address where they live by ``lives_on`` (a stay address before the BRP's address)."""
     actor.require(Capability.VIEW_KEY_FIGURES)
     residences = _living_migrants(actor, period)
     return KpiResult.of(
@@ -52,12 +53,13 @@ def labour_migrants_non_resident(*, actor: Actor, period: Period) -> KpiResult:
 
 
 def addresses_over_norm(*, actor: Actor, period: Period) -> KpiResult:
-    """Addresses where more people are registered than the floor area allows (norm), on the last day."""
+    """Addresses where more people live (``lives_on``: BRP or stay address, each person once) than the
+    floor area allows (norm), on the last day."""
     actor.require(Capability.VIEW_KEY_FIGURES)
     norm = norms_for(actor.municipality).floor_area_per_person_m2
     rows = list(
         Residence.objects.filter(
-            living_on(period.last_day), municipality=actor.municipality, address__floor_area_m2__isnull=False
+            lives_on(period.last_day), municipality=actor.municipality, address__floor_area_m2__isnull=False
         )
         .values("address_id", "address__floor_area_m2", "address__neighbourhood_id")
         .annotate(n=Count("id"))

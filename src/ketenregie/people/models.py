@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -253,6 +254,11 @@ class ResidenceSource(models.TextChoices):
     INSPECTION = "inspection", _("inspection")
 
 
+# The registers' own sources. Every other source is a stay address a partner delivered or a person
+# reported; it takes precedence over the register's address where people are counted (``where_lives``).
+REGISTER_SOURCES = frozenset({ResidenceSource.BRP, ResidenceSource.RNI})
+
+
 class VerificationStatus(models.TextChoices):
     UNVERIFIED = "unverified", _("not verified")
     VERIFIED = "verified", _("verified")
@@ -455,6 +461,21 @@ class Residence(TenantModel, VersionedModel):
         )
 
     @property
+    def is_stay_address(self) -> bool:
+        """Delivered or reported by someone else than the registers (BRP, RNI)."""
+        return self.source not in REGISTER_SOURCES
+
+    @property
+    def precedence(self) -> tuple[bool, dt.date, int]:
+        """The order of ``people.selectors.lives_on``: a stay address before the register's address,
+        then the latest start (an unknown start is the earliest), then the highest id."""
+        return (self.is_stay_address, self.starts_on or dt.date.min, self.pk or 0)
+
+    def counts_on(self, day: dt.date) -> bool:
+        """May this residence be where the person lives on ``day``: running then and not rejected."""
+        return self.is_living_on(day) and self.verification_status != VerificationStatus.REJECTED
+
+    @property
     def start_brp(self) -> BrpDate | None:
         """The start date with its unknown parts (from the BRP), or the known start."""
         if self.starts_on_raw:
@@ -522,3 +543,30 @@ class ResidenceVerification(TenantModel):
         if self.pk is not None:
             raise RuntimeError("the verification history is append-only")
         super().save(*args, **kwargs)
+
+
+def where_lives(residences: Iterable[Residence], day: dt.date) -> Residence | None:
+    """The Python twin of ``people.selectors.lives_on``: of one person's residences, the one where
+    they live on ``day`` (or None)."""
+    running = [r for r in residences if r.counts_on(day)]
+    return max(running, key=lambda r: r.precedence) if running else None
+
+
+def living_periods(residences: Sequence[Residence]) -> list[tuple[Residence, dt.date | None, dt.date | None]]:
+    """``where_lives`` over time: of one person's residences, the periods [start, end) in which each
+    one is where they live (start None: since an unknown day; end None: still). A residence can get
+    several periods (a BRP address interrupted by a stay address) or none."""
+    cuts: set[dt.date] = set()
+    for r in residences:
+        cuts.update(d for d in (r.starts_on, r.ends_on, r.certain_from) if d is not None and d < dt.date.max)
+    days = [dt.date.min, *sorted(cuts - {dt.date.min})]
+    periods: list[tuple[Residence, dt.date | None, dt.date | None]] = []
+    for start, end in zip(days, [*days[1:], None], strict=True):
+        winner = where_lives(residences, start)
+        if winner is None:
+            continue
+        if periods and periods[-1][0] is winner and periods[-1][2] == start:
+            periods[-1] = (winner, periods[-1][1], end)
+        else:
+            periods.append((winner, None if start == dt.date.min else start, end))
+    return periods

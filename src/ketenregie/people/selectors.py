@@ -20,12 +20,14 @@ from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
 from ketenregie.people import occupancy as occupancy_rules
 from ketenregie.people.models import (
+    REGISTER_SOURCES,
     AddressFunction,
     LabourMigrant,
     Person,
     RegistrationStatus,
     Residence,
     ResidenceVerification,
+    VerificationStatus,
 )
 from ketenregie.people.registration import Candidate as Candidate
 from ketenregie.people.registration import (  # matching a first-registration form, re-exported
@@ -39,14 +41,13 @@ def _today() -> dt.date:
 
 
 def living_on(on: dt.date) -> Q:
-    """Residences of people who certainly live at the address on ``on`` (bewoners in the sense of the
-    BRP Bewoning API, see ``people.occupancy``): a living address whose period [starts_on, ends_on)
-    includes ``on`` and, when the start date is partly unknown, whose certain part has begun.
+    """Residences that certainly run on ``on`` as a living address: a period [starts_on, ends_on)
+    that includes ``on`` and, when the start date is partly unknown, whose certain part has begun
+    (bewoners in the sense of the BRP Bewoning API, see ``people.occupancy``).
 
-    ``people.occupancy`` stores the bounds on each Residence, so this plain range test counts the
-    same people as the rules do, also for partly unknown dates. Possible residents (mogelijke
-    bewoners) are not counted. One person is counted once: the certain periods of a person's
-    holdings never overlap.
+    This is the period test only. A person can have several such residences on one day: the BRP's
+    address and one or more stay addresses delivered by partners (``people.delivered``). Counts of
+    where people live use ``lives_on``, which picks one of them; ``registered_on`` is the BRP's view.
     """
     return (
         Q(address_function=AddressFunction.LIVING)
@@ -56,19 +57,67 @@ def living_on(on: dt.date) -> Q:
     )
 
 
-def registered_count_subquery(*, on: dt.date | None = None) -> Subquery:
-    """Per address (OuterRef pk): how many people have it as living address on ``on``.
+def registered_on(on: dt.date) -> Q:
+    """The BRP's own facts: residences from the registers (BRP, RNI) that run on ``on``. For answers
+    in the BRP's terms (the Bewoning API, "registered in the BRP" on an inspection finding), never a
+    delivered stay address. A register residence is counted whatever its verification status: it is
+    what the BRP says."""
+    return living_on(on) & Q(source__in=REGISTER_SOURCES)
 
-    Counted per addressable object: a main address counts the people registered at its secondary
-    addresses (nevenadressen) too. Address lists show main addresses only, so nobody counts twice.
+
+def _later_start_or_id() -> Q:
+    """A residence that starts later than the outer one, or on the same day (or both unknown) with a
+    higher id. An unknown start is the earliest."""
+    outer_start = Coalesce(OuterRef("starts_on"), Value(dt.date.min))
+    return Q(start_key__gt=outer_start) | (Q(start_key=outer_start) & Q(pk__gt=OuterRef("pk")))
+
+
+def lives_on(on: dt.date) -> Q:
+    """THE rule for where a person lives on ``on``; every count of where people live uses it.
+
+    Among the person's living residences that run on ``on`` (``living_on``) and are not rejected by
+    verification, a stay address (a non-register source: employer, agency, housing provider,
+    information point, self-service, inspection) takes precedence over the register's (BRP, RNI)
+    address; among several of the same kind the latest start wins, then the highest id. So exactly
+    one residence per person per day qualifies: a person is counted once, also when two current
+    residences point at the same address. ``Residence.precedence`` and ``people.models.where_lives``
+    are the Python twin.
+
+    Usable in any Residence filter, also inside an aggregate subquery: the exclusion is a NOT EXISTS
+    on the same person, an index lookup on residence_person_start (person, starts_on) per row.
     """
+    contenders = (
+        Residence.objects.filter(living_on(on), person_id=OuterRef("person_id"))
+        .exclude(verification_status=VerificationStatus.REJECTED)
+        .alias(start_key=Coalesce("starts_on", Value(dt.date.min)))
+    )
+    is_register = Q(source__in=REGISTER_SOURCES)
+    later = _later_start_or_id()
+    outranks_stay = contenders.filter(~is_register & later)
+    outranks_register = contenders.filter(~is_register | (is_register & later))
+    return (
+        living_on(on)
+        & ~Q(verification_status=VerificationStatus.REJECTED)
+        & ((~is_register & ~Exists(outranks_stay)) | (is_register & ~Exists(outranks_register)))
+    )
+
+
+def registered_count_subquery(*, on: dt.date | None = None, register_only: bool = False) -> Subquery:
+    """Per address (OuterRef pk): how many people live there on ``on`` by ``lives_on`` (the BRP's
+    address or a stay address, each person once); ``register_only`` counts the BRP's registrations
+    (``registered_on``) instead.
+
+    Counted per addressable object: a main address counts the people at its secondary addresses
+    (nevenadressen) too. Address lists show main addresses only, so nobody counts twice.
+    """
+    day = on or _today()
     counts = (
-        Residence.objects.filter(living_on(on or _today()))
+        Residence.objects.filter(registered_on(day) if register_only else lives_on(day))
         .filter(Q(address_id=OuterRef("pk")) | Q(address__main_address_id=OuterRef("pk")))
         .order_by()
         .annotate(one=Value(1))
         .values("one")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("person_id", distinct=True))
         .values("n")
     )
     return Subquery(counts)
@@ -102,9 +151,7 @@ def _person_queryset(*, actor: Actor, filters: PersonFilter) -> QuerySet[Person]
 
 
 def _with_current_address(people: QuerySet[Person]) -> QuerySet[Person]:
-    current_address = Residence.objects.filter(living_on(_today()), person_id=OuterRef("pk")).order_by(
-        "-starts_on"
-    )
+    current_address = Residence.objects.filter(lives_on(_today()), person_id=OuterRef("pk"))
     return people.annotate(current_address_id=Subquery(current_address.values("address_id")[:1]))
 
 
@@ -195,10 +242,16 @@ class AddressOccupancy:
     floor area per resident."""
 
     on: dt.date
+    # Living here by ``lives_on``: the BRP's address or a stay address, each person counted once.
     registered_count: int = 0
+    # Registered here by the BRP itself (``registered_on``), whether or not they live here by the rule.
+    brp_registered_count: int = 0
     possible_count: int = 0
     names_visible: bool = False
     current: list[ResidentRow] = field(default_factory=list)
+    # Certainly here by a residence, yet counted at another address (a stay address there takes
+    # precedence) or not at all (the stay address here was rejected).
+    counted_elsewhere: list[ResidentRow] = field(default_factory=list)
     possible: list[ResidentRow] = field(default_factory=list)
     former: list[ResidentRow] = field(default_factory=list)
     postal: list[ResidentRow] = field(default_factory=list)
@@ -229,8 +282,9 @@ def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = No
     """Who lives at an address. Roles that may see personal data get names (audited per person);
     other register roles get the counts and the floor area per person only.
 
-    Residents and possible residents follow ``people.occupancy`` (the BRP Bewoning rules): the
-    count of residents is the same number the address list shows.
+    Residents and possible residents follow ``people.occupancy`` (the BRP Bewoning rules) over the
+    living residences of every source; of the certain residents, those who live here by ``lives_on``
+    are counted (the same number the address list shows), the others are listed as counted elsewhere.
     """
     actor.require(Capability.VIEW_REGISTERS)
     on = on or _today()
@@ -248,19 +302,30 @@ def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = No
         municipality_id=actor.municipality.pk, address_ids=[address.pk], for_page=True
     )
     occupants = occupancy_rules.occupants_on(stays, on)
-    occupancy.registered_count = sum(1 for o in occupants if o.state == occupancy_rules.State.CERTAIN)
-    occupancy.possible_count = len(occupants) - occupancy.registered_count
+    here = Residence.objects.filter(address=address, municipality=actor.municipality)
+    counted: dict[Any, int] = dict(here.filter(lives_on(on)).values_list("person_id", "pk"))
+    certain = [o for o in occupants if o.state == occupancy_rules.State.CERTAIN]
+    occupancy.registered_count = sum(1 for o in certain if o.person_key in counted)
+    occupancy.brp_registered_count = here.filter(registered_on(on)).values("person_id").distinct().count()
+    occupancy.possible_count = len(occupants) - len(certain)
     if not occupancy.names_visible:
         return occupancy
     present = {o.person_key for o in occupants}
     for occupant in occupants:
-        residence = occupant.stays[0].residence
+        # The residence that counts, when one at this address does; otherwise the first one here.
+        residence = next(
+            (s.residence for s in occupant.stays if s.residence.pk == counted.get(occupant.person_key)),
+            occupant.stays[0].residence,
+        )
         row = ResidentRow(
             residence=residence, person=residence.person, in_investigation=occupant.in_investigation
         )
-        (occupancy.current if occupant.state == occupancy_rules.State.CERTAIN else occupancy.possible).append(
-            row
-        )
+        if occupant.state != occupancy_rules.State.CERTAIN:
+            occupancy.possible.append(row)
+        elif occupant.person_key in counted:
+            occupancy.current.append(row)
+        else:
+            occupancy.counted_elsewhere.append(row)
     for stay in stays:
         start, end = stay.possible_window
         # Gone by ``on``; an empty window (an erased record) never made anyone a former resident.
@@ -275,11 +340,23 @@ def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = No
         .select_related("person")
     )
     occupancy.postal = [ResidentRow(residence=r, person=r.person) for r in postal]
-    for rows in (occupancy.current, occupancy.possible, occupancy.former, occupancy.postal):
+    for rows in (
+        occupancy.current,
+        occupancy.counted_elsewhere,
+        occupancy.possible,
+        occupancy.former,
+        occupancy.postal,
+    ):
         rows.sort(key=lambda row: (row.residence.starts_on or dt.date.min, row.residence.pk), reverse=True)
     people = {
         row.person.pk: row.person
-        for rows in (occupancy.current, occupancy.possible, occupancy.former, occupancy.postal)
+        for rows in (
+            occupancy.current,
+            occupancy.counted_elsewhere,
+            occupancy.possible,
+            occupancy.former,
+            occupancy.postal,
+        )
         for row in rows
     }
     audit.record_views(actor, objects=people.values(), context="address_residents")
@@ -313,7 +390,7 @@ def people_key_figures(*, actor: Actor) -> PeopleKeyFigures:
     norm = norms_for(actor.municipality).floor_area_per_person_m2
     over_norm = (
         Residence.objects.filter(
-            living_on(_today()), municipality=actor.municipality, address__floor_area_m2__isnull=False
+            lives_on(_today()), municipality=actor.municipality, address__floor_area_m2__isnull=False
         )
         .values("address_id", "address__floor_area_m2")
         .annotate(n=Count("id"))
@@ -373,9 +450,15 @@ def current_residence(*, actor: Actor, person: Person) -> Residence | None:
 
 
 def registered_count(*, actor: Actor, address: Address, on: dt.date) -> int:
-    """How many people have ``address`` as their living address on ``on`` (a count, not audited)."""
+    """How many people live at ``address`` on ``on`` by ``lives_on`` (the BRP's address or a stay
+    address, each person once; a count, not audited), per addressable object as
+    ``registered_count_subquery`` counts: with the people at its secondary addresses."""
     actor.require(Capability.VIEW_REGISTERS)
-    return Residence.objects.filter(living_on(on), address=address, municipality=actor.municipality).count()
+    return (
+        Residence.objects.filter(lives_on(on), municipality=actor.municipality)
+        .filter(Q(address=address) | Q(address__main_address=address))
+        .count()
+    )
 
 
 def residence_get(*, actor: Actor, person: Person, residence_id: int) -> Residence:

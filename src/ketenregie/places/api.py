@@ -36,7 +36,10 @@ class AddressSerializer(serializers.ModelSerializer):
     registeredPersons = serializers.IntegerField(
         source="registered_persons",
         read_only=True,
-        help_text="People registered here as living address today.",
+        help_text=(
+            "People living here today: the BRP address or a reported stay address (which takes "
+            "precedence), each person counted at one address."
+        ),
     )
     neighbourhood = NeighbourhoodSerializer(allow_null=True)
 

@@ -92,18 +92,22 @@ def address_keys(*, actor: Actor, filters: AddressFilter, on: dt.date | None = N
     return addresses.order_by(*ADDRESS_ORDERINGS.get(filters.order, ADDRESS_ORDERINGS["address"]))
 
 
-def with_registered_count(addresses: QuerySet[Address], on: dt.date | None = None) -> QuerySet[Address]:
+def with_registered_count(
+    addresses: QuerySet[Address], on: dt.date | None = None, *, register_only: bool = False
+) -> QuerySet[Address]:
+    """Annotates ``registered_persons``: the people living there on ``on`` by
+    ``people.selectors.lives_on`` (the BRP's address or a stay address, each person once), or with
+    ``register_only`` the people the BRP has registered there."""
     from ketenregie.people.selectors import registered_count_subquery
 
     if "registered_persons" in addresses.query.annotations:
         return addresses
-    return addresses.annotate(
-        registered_persons=Coalesce(registered_count_subquery(on=on), Value(0), output_field=IntegerField())
-    )
+    count = registered_count_subquery(on=on, register_only=register_only)
+    return addresses.annotate(registered_persons=Coalesce(count, Value(0), output_field=IntegerField()))
 
 
 def address_list(*, actor: Actor, filters: AddressFilter, on: dt.date | None = None) -> QuerySet[Address]:
-    """Addresses of the actor's municipality with the number of people registered there on ``on``."""
+    """Addresses of the actor's municipality with the number of people living there on ``on``."""
     addresses = address_keys(actor=actor, filters=filters, on=on)
     return load_address_rows(addresses, on=on)
 

@@ -25,7 +25,7 @@ ADDRESS_COLUMNS = [
     Column(_("neighbourhood"), lambda a: a.neighbourhood.name if a.neighbourhood else ""),
     Column(_("floor area (m²)"), lambda a: a.floor_area_m2),
     Column(_("use purposes"), lambda a: a.use_purposes),
-    Column(_("registered people"), lambda a: a.registered_persons),
+    Column(_("living here (BRP and stay addresses)"), lambda a: a.registered_persons),
     Column(_("BAG status"), lambda a: a.bag_status),
 ]
 

@@ -9,18 +9,19 @@ current value (a quality mark's or permit's validity) does the export look at ``
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from ketenregie.cases.models import Finding, Measure, MeasureStatus
 from ketenregie.core.models import Municipality
 from ketenregie.employers.models import Employer, EmployerKind, Employment, Violation, ViolationStatus
 from ketenregie.housing.models import HousingLocation, HousingPermit, PermitStatus, QualityMark
-from ketenregie.people.models import AddressFunction, Residence, VerificationStatus
+from ketenregie.people.models import AddressFunction, Residence, living_periods
 from ketenregie.places.models import Address
 from ketenregie.signals.models import Signal
 
@@ -105,29 +106,48 @@ def addresses(municipality: Municipality) -> pl.DataFrame:
     )
 
 
+RESIDENCE_FIELDS = (
+    "pk",
+    "person_id",
+    "address_id",
+    "starts_on",
+    "ends_on",
+    "certain_from",
+    "source",
+    "verification_status",
+)
+
+
 def residences(municipality: Municipality) -> pl.DataFrame:
-    """Living addresses (not postal addresses) in the register; empty periods are left out, and so are
-    stay addresses whose verification was rejected: it was established that the person does not live
-    there, so they count nowhere (persons, turnover, employers at the address)."""
+    """Where people lived, by the one rule of ``people.selectors.lives_on``: each person is at one
+    address on any day (a stay address before the BRP's, the latest of several; a rejected one never),
+    so the engine counts nobody twice. A person's residences become the periods in which each is where
+    they live (``people.models.living_periods``); periods abroad or outside the register are left out.
+    Postal addresses never count."""
     rows = (
-        Residence.objects.filter(
-            municipality=municipality,
-            address__isnull=False,
-            address_function=AddressFunction.LIVING,
-        )
-        .exclude(starts_on__isnull=False, ends_on=F("starts_on"))
-        .exclude(verification_status=VerificationStatus.REJECTED)
-        # Who is registered at a secondary address (nevenadres) lives in the object of its main one.
+        Residence.objects.filter(municipality=municipality, address_function=AddressFunction.LIVING)
+        # Who lives at a secondary address (nevenadres) lives in the object of its main one.
         .annotate(object_address_id=_OBJECT_ADDRESS)
-        .values_list("person_id", "object_address_id", "starts_on", "ends_on", "source")
+        .order_by("person_id", "pk")
+        .values_list(*RESIDENCE_FIELDS, "object_address_id")
     )
-    return _frame(
-        "residences",
-        (
-            (person, address, start or UNKNOWN_START, end, source)
-            for person, address, start, end, source in rows.iterator(chunk_size=20_000)
-        ),
-    )
+    return _frame("residences", _living_rows(rows.iterator(chunk_size=20_000)))
+
+
+def _living_rows(rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+    for _person, group in itertools.groupby(rows, key=lambda row: row[1]):
+        rows_of_person = list(group)
+        object_address = {row[0]: row[-1] for row in rows_of_person}
+        held = [Residence(**dict(zip(RESIDENCE_FIELDS, row[:-1], strict=True))) for row in rows_of_person]
+        for residence, start, end in living_periods(held):
+            if residence.address_id is not None:
+                yield (
+                    residence.person_id,
+                    object_address[residence.pk],
+                    start or UNKNOWN_START,
+                    end,
+                    residence.source,
+                )
 
 
 def employments(municipality: Municipality) -> pl.DataFrame:

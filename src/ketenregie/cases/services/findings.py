@@ -61,7 +61,12 @@ FINDING_FIELDS = (
 
 def registered_on(address: Address, day: dt.date) -> int:
     """How many people the BRP had registered at ``address`` on ``day`` (a count, no names)."""
-    counted = with_registered_count(Address.objects.filter(pk=address.pk), day).only("pk").first()
+    # The BRP's facts, not a stay address: the finding compares what was seen with the registration.
+    counted = (
+        with_registered_count(Address.objects.filter(pk=address.pk), day, register_only=True)
+        .only("pk")
+        .first()
+    )
     return int(getattr(counted, "registered_persons", 0) or 0)
 
 

@@ -93,7 +93,7 @@ register(
         definition=_(
             "People with a labour-migration profile who have a living address in the municipality on the "
             "last day of the period (BRP and RNI registrations, and stay addresses reported to the "
-            "municipality)."
+            "municipality), each person counted once."
         ),
         compute=people_kpis.labour_migrants_living_here,
         unit="persons",
@@ -120,10 +120,11 @@ register(
         code="addresses_over_norm",
         order=20,
         direction="lower",
-        name=_("Addresses with more registered people than the floor-area norm allows"),
+        name=_("Addresses with more people living there than the floor-area norm allows"),
         definition=_(
-            "Addresses whose floor area divided by the number of people registered there on the last day "
-            "of the period is below the municipality's norm (12 m² per person by default)."
+            "Addresses whose floor area divided by the number of people living there on the last day of "
+            "the period is below the municipality's norm (12 m² per person by default). A person counts "
+            "at one address: a reported stay address before the BRP address, a rejected one never."
         ),
         compute=people_kpis.addresses_over_norm,
         unit="addresses",

@@ -11,8 +11,10 @@ addressable object).
 * ``rules`` answers questions about days and periods from those bounds (pure functions);
 * ``queries`` reads the register, answers in the API's shape and writes the audit trail.
 
-``people.selectors.living_on`` and ``registered_count_subquery`` count, in SQL, exactly the people
-that ``rules`` calls residents (bewoners) on a day: the stored bounds make that a plain range test.
+``people.selectors.living_on`` tests, in SQL, exactly the residences by which ``rules`` calls people
+residents (bewoners) on a day: the stored bounds make that a plain range test. Counts of where people
+live add one rule on top (``people.selectors.lives_on``: a stay address before the BRP's, each person
+once); the Bewoning answer itself uses the registers' residences only.
 """
 
 from ketenregie.people.occupancy.bounds import NEVER, Bounds, Holding, Suspension, derive_bounds

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.permissions import Capability
-from ketenregie.people.models import AddressFunction, Person, Residence
+from ketenregie.people.models import REGISTER_SOURCES, AddressFunction, Person, Residence
 from ketenregie.people.occupancy.rules import (
     Composition,
     Occupant,
@@ -59,12 +59,16 @@ def address_stays(
     van: dt.date | None = None,
     tot: dt.date | None = None,
     for_page: bool = False,
+    register_only: bool = False,
 ) -> list[Stay]:
     """The living-address stays at these addresses (all of them, or those that can touch [van, tot)).
-    ``for_page`` also loads what the address page shows of each person (the labour-migrant profile)."""
+    ``for_page`` also loads what the address page shows of each person (the labour-migrant profile);
+    ``register_only`` keeps the registers' own residences (BRP, RNI), leaving out stay addresses."""
     residences = Residence.objects.filter(
         municipality_id=municipality_id, address_id__in=address_ids, address_function=AddressFunction.LIVING
     ).select_related("person__labour_migrant" if for_page else "person")
+    if register_only:
+        residences = residences.filter(source__in=REGISTER_SOURCES)
     if van is not None and tot is not None:
         residences = overlapping(residences, van, tot)
     return [stay_of(r) for r in residences.order_by("person_id", "sequence", "starts_on", "pk")]
@@ -137,6 +141,9 @@ def bewoningen(
 
     A single day (peildatum) is the period [day, day + 1). An object the register does not know, or
     at which nobody (possibly) lived, gives no compositions.
+
+    The answer is in the BRP's terms: it comes from the registers' residences (BRP, RNI) only. A stay
+    address delivered by a partner or reported in self-service is not a BRP fact and is never in it.
     """
     actor.require(Capability.VIEW_PERSONAL_DATA)
     address_ids = list(
@@ -145,7 +152,13 @@ def bewoningen(
         )
     )
     stays = (
-        address_stays(municipality_id=actor.municipality.pk, address_ids=address_ids, van=van, tot=tot)
+        address_stays(
+            municipality_id=actor.municipality.pk,
+            address_ids=address_ids,
+            van=van,
+            tot=tot,
+            register_only=True,
+        )
         if address_ids
         else []
     )
