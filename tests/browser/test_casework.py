@@ -102,7 +102,7 @@ def test_an_officer_takes_a_melding_from_intake_to_a_closed_case(
     page.fill("#id_given_names", "Ionuț")
     page.fill("#id_surname", "Popescu")
     page.fill("#id_birth_date", "1991-06-02")
-    page.fill("#id_nationality", "RO")
+    page.select_option("#id_nationality", "RO")
     page.click("button:has-text('Formulier opslaan')")
     page.wait_for_selector("h1:has-text('Z-')")
     assert FirstRegistrationForm.objects.get().surname == "Popescu"
