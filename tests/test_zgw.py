@@ -441,3 +441,28 @@ def test_placeholders_are_valid_uris_that_never_resolve(casework: Casework) -> N
     assert all(
         ".invalid/" in url for url in (refs.zaak, refs.zaaktype, refs.statustype, *refs.roltypen.values())
     )
+
+
+def test_the_export_of_every_case_of_a_seeded_demo_municipality_validates(
+    settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole demo at small scale: every case's bodies against the official schemas, counted."""
+    from django.test import override_settings
+
+    from ketenregie.core.models import Municipality
+
+    settings.ZGW_RSIN = RSIN
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        call_command("seed", "--profile", "zoetermeer", "--seed", "3", "--scale", "0.01", stdout=StringIO())
+    municipality = Municipality.objects.get(code="0637")
+    actor = Actor.system(municipality, name="zgw-test")
+    cases = list(Case.objects.filter(municipality=municipality))
+    total, problems = 0, []
+    for case in cases:
+        count, found = zgw_schema.export_errors(case_export(actor=actor, case=case))
+        total += count
+        problems += [f"{case.reference} {p}" for p in found]
+    with capsys.disabled():
+        print(f"\nZGW demo export: {len(cases)} cases, {total} objects, {len(problems)} problems")
+    assert cases
+    assert problems == []
