@@ -21,7 +21,7 @@ from ketenregie.cases import selectors, services
 from ketenregie.cases.access import case_access, visible_cases
 from ketenregie.cases.dossier import build_dossier
 from ketenregie.cases.models import Case, CaseEvent, CaseStatus, Finding, Handover, MeasureKind
-from ketenregie.cases.zgw import case_to_zgw
+from ketenregie.cases.zgw_push import case_export
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import AuditEvent
@@ -343,8 +343,9 @@ def test_handing_over_to_an_organisation_with_an_expired_agreement_is_refused(
 
 
 def test_the_zgw_export_maps_kind_status_and_result(
-    casework: Casework, actor_for: Callable[[str], Actor]
+    casework: Casework, actor_for: Callable[[str], Actor], settings: Any
 ) -> None:
+    settings.ZGW_RSIN = "002220647"
     case = Case.objects.get(pk=casework.case.pk)
     services.case_close(
         actor=actor_for("enforcement"),
@@ -353,18 +354,17 @@ def test_the_zgw_export_maps_kind_status_and_result(
         result="handed_over",
         close_signals=False,
     )
-    exported = case_to_zgw(Case.objects.get(pk=case.pk), rsin="002220647")
+    exported = case_export(actor=actor_for("enforcement"), case=Case.objects.get(pk=case.pk))
     zaak = exported["zaak"]
     assert zaak["identificatie"] == case.reference
     assert zaak["zaaktype"].endswith("/zaaktypen/KR-HUISBEZOEK")
-    assert zaak["bronorganisatie"] == "002220647"
-    assert zaak["einddatum"] == dt.date.today().isoformat()
-    assert exported["status"]["statustypeOmschrijving"] == "Afgehandeld"
-    assert exported["resultaat"]["resultaattypeOmschrijving"] == "Overgedragen"
-    assert zaak["archiefnominatie"] == "vernietigen"
+    assert zaak["bronorganisatie"] == zaak["verantwoordelijkeOrganisatie"] == "002220647"
+    assert "einddatum" not in zaak  # read-only: the Zaken API sets it with the end status
+    assert exported["status"]["statustype"].endswith("KR-HUISBEZOEK-5")
+    assert exported["status"]["statustoelichting"] == "Afgehandeld"
+    assert exported["resultaat"]["toelichting"] == "Overgedragen"
     assert exported["zaakobjecten"][0]["objectType"] == "adres"
-    assert {rol["roltoelichting"] for rol in exported["rollen"]} >= {casework.nla.name}
-    assert case_to_zgw(Case.objects.get(pk=case.pk))["zaak"]["uuid"] == zaak["uuid"]
+    assert any(casework.nla.name in rol["roltoelichting"] for rol in exported["rollen"])
 
 
 def test_the_case_pages_render_for_the_owner(casework: Casework, client_as: Callable[[str], Client]) -> None:

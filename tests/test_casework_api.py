@@ -211,7 +211,10 @@ def test_a_penalty_order_without_a_deadline_is_refused_through_the_api(
     assert "deadline" in {p["name"] for p in response.json()["invalidParams"]}
 
 
-def test_the_zgw_export_is_zgw_shaped(casework: Casework, api_as: Callable[[str], APIClient]) -> None:
+def test_the_zgw_export_is_zgw_shaped(
+    casework: Casework, api_as: Callable[[str], APIClient], settings: Any
+) -> None:
+    settings.ZGW_RSIN = "002220647"
     body = api_as("enforcement").get(f"/api/v1/cases/{casework.case.pk}/zgw/").json()
     assert set(body) == {"zaak", "status", "resultaat", "zaakobjecten", "rollen"}
     assert body["zaak"]["identificatie"] == Case.objects.get(pk=casework.case.pk).reference

@@ -29,6 +29,14 @@ from ketenregie.core.tokens import token_create
 from tests.conftest import Casework, english_client
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _zgw_rsin(settings: Any) -> None:
+    """The ZGW export needs the municipality's RSIN (tests/test_zgw.py covers its absence)."""
+    settings.ZGW_RSIN = "002220647"
+
+
 C = Capability
 ALL = frozenset({"signals", "reporter", "findings", "persons", "measures", "attachments"})
 
@@ -139,6 +147,11 @@ PAGES: list[tuple[str, Callable[[Casework], str], Rule]] = [
         Rule(needs=(C.VIEW_SIGNAL_REPORTERS,)),
     ),
     ("case zgw export", lambda c: reverse("cases:case_zgw", args=[c.case.pk]), Rule(needs=(C.VIEW_CASES,))),
+    (
+        "case zgw push",
+        lambda c: reverse("cases:case_zgw_push", args=[c.case.pk]),
+        Rule(needs=(C.MANAGE_CASES,), owner_only=True),
+    ),
     (
         "finding create",
         lambda c: reverse("cases:finding_create", args=[c.case.pk]) + f"?address={c.finding.address_id}",

@@ -10,7 +10,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from ketenregie.env import cache_config, env_bool, env_choice, env_int, env_list, env_str
+from ketenregie.env import EnvironmentError_, cache_config, env_bool, env_choice, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(env_str("KETENREGIE_HOME", str(PACKAGE_DIR.parent.parent)))
@@ -370,3 +370,24 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ketenregie@localhost")
 # Who tells a reporter the outcome of their melding: a class with inform(signal) -> bool.
 SIGNAL_NOTIFIER = env_str("SIGNAL_NOTIFIER", "ketenregie.signals.notifications.EmailNotifier")
+# The municipality's zaaksysteem (ZGW Zaken and Catalogi API; cases/zgw*.py, docs/zgw.md). ZGW_RSIN is the
+# municipality's RSIN (bronorganisatie and verantwoordelijkeOrganisatie of every zaak; checked with the
+# 11-test at start-up, core/checks.py). Without the API URLs, client id and secret, cases can be exported
+# (`ketenregie zgw export`) with placeholder catalogue URLs but not pushed.
+ZGW_RSIN = env_str("ZGW_RSIN", "")
+ZGW_ZAKEN_API_URL = env_str("ZGW_ZAKEN_API_URL", "")  # e.g. https://zaken.example.nl/zaken/api/v1
+ZGW_CATALOGI_API_URL = env_str("ZGW_CATALOGI_API_URL", "")  # e.g. https://.../catalogi/api/v1
+ZGW_CATALOGUS_URL = env_str("ZGW_CATALOGUS_URL", "")  # the catalogus the zaaktypen are looked up in
+ZGW_CLIENT_ID = env_str("ZGW_CLIENT_ID", "")
+ZGW_SECRET = env_str("ZGW_SECRET", "")
+# The zaaktype `identificatie` per case kind, as kind=identificatie pairs; unnamed kinds keep the default
+# of cases/zgw.py (KR-HUISBEZOEK, KR-INTEGRALE-CONTROLE, ...).
+ZGW_ZAAKTYPEN: dict[str, str] = {}
+for _pair in env_list("ZGW_ZAAKTYPEN"):
+    _kind, _sep, _identificatie = _pair.partition("=")
+    if not _sep or not _kind.strip() or not _identificatie.strip():
+        raise EnvironmentError_(f"ZGW_ZAAKTYPEN: {_pair!r} is not kind=identificatie")
+    ZGW_ZAAKTYPEN[_kind.strip()] = _identificatie.strip()
+ZGW_TIMEOUT_SECONDS = env_int("ZGW_TIMEOUT_SECONDS", 10, minimum=1)
+ZGW_RETRIES = env_int("ZGW_RETRIES", 3, minimum=0)
+ZGW_BACKOFF_MS = env_int("ZGW_BACKOFF_MS", 500, minimum=0)

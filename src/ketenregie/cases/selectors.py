@@ -498,17 +498,14 @@ def case_key_figures(*, actor: Actor, year: int) -> CaseKeyFigures:
 
 
 def case_zgw(*, actor: Actor, case: Case) -> dict[str, Any]:
-    """The case in ZGW shape; handing it out of the application is an export in the audit trail."""
-    from django.conf import settings
+    """The case as the ZGW bodies a push sends (cases/zgw_push.py); handing them out is an export in the
+    audit trail. Without a (valid) ZGW_RSIN there is no export: a ValidationError says so."""
+    from django.core.exceptions import ValidationError
 
-    from ketenregie.cases.zgw import case_to_zgw
+    from ketenregie.cases.zgw_client import ZgwError
+    from ketenregie.cases.zgw_push import case_export
 
-    actor.require(Capability.VIEW_CASES)
-    case_access(actor, case)
-    audit.record_export(actor, model=Case, count=1, file_format="zgw-json", filters={"case": case.pk})
-    return case_to_zgw(
-        case,
-        zaken_url=getattr(settings, "ZGW_ZAKEN_URL", "https://zaken.example.nl/zaken/api/v1"),
-        catalogi_url=getattr(settings, "ZGW_CATALOGI_URL", "https://catalogi.example.nl/catalogi/api/v1"),
-        rsin=getattr(settings, "ZGW_RSIN", ""),
-    )
+    try:
+        return case_export(actor=actor, case=case)
+    except ZgwError as error:
+        raise ValidationError(error.describe(), code="zgw_not_configured") from None

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:case_id>/timeline/", cases.case_timeline, name="case_timeline"),
     path("<int:case_id>/reporters/", cases.case_reporters, name="case_reporters"),
     path("<int:case_id>/zgw/", cases.case_zgw, name="case_zgw"),
+    path("<int:case_id>/zgw/push/", cases.case_zgw_push, name="case_zgw_push"),
     path("<int:case_id>/participants/", planning.participants, name="participants"),
     path("<int:case_id>/planning/", planning.planning, name="planning"),
     path("<int:case_id>/planning/team/", planning.planning_team, name="planning_team"),

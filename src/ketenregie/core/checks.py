@@ -77,3 +77,35 @@ def check_trusted_proxies(app_configs: Any, **kwargs: Any) -> list[checks.CheckM
             )
         ]
     return []
+
+
+@checks.register()
+def check_zgw_settings(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The zaaksysteem settings (docs/zgw.md): a wrong RSIN would put every zaak under another
+    organisation, so it stops the start; an unknown case kind in ZGW_ZAAKTYPEN is a typo."""
+    from ketenregie.cases.models import CaseKind
+    from ketenregie.cases.zgw_client import ZgwConfig, rsin_problem
+
+    found: list[checks.CheckMessage] = []
+    if settings.ZGW_RSIN and (problem := rsin_problem(settings.ZGW_RSIN)):
+        hint = "Set ZGW_RSIN to the municipality's RSIN."
+        found.append(checks.Error(problem, hint=hint, id="ketenregie.E010"))
+    unknown = sorted(set(settings.ZGW_ZAAKTYPEN) - set(CaseKind.values))
+    if unknown:
+        found.append(
+            checks.Error(
+                "ZGW_ZAAKTYPEN names unknown case kinds: " + ", ".join(unknown),
+                hint="Use the kinds " + ", ".join(CaseKind.values) + ".",
+                id="ketenregie.E011",
+            )
+        )
+    config = ZgwConfig.from_settings()
+    missing = config.missing_for_push()
+    if config.zaken_url and missing:
+        found.append(
+            checks.Warning(
+                "A Zaken API is configured but cases cannot be pushed: " + ", ".join(missing) + " not set.",
+                id="ketenregie.W010",
+            )
+        )
+    return found

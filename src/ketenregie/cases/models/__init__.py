@@ -12,6 +12,7 @@ from ketenregie.cases.models.cases import (
     CaseStatus,
     ParticipantRole,
     VisitStatus,
+    ZgwPushState,
 )
 from ketenregie.cases.models.findings import (
     CaseAttachment,
@@ -54,4 +55,5 @@ __all__ = [
     "RegistrationFormStatus",
     "RegistrationOutcome",
     "VisitStatus",
+    "ZgwPushState",
 ]

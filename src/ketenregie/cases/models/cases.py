@@ -46,6 +46,12 @@ class CaseOrigin(models.TextChoices):
     DIRECT = "direct", _("opened directly")
 
 
+class ZgwPushState(models.TextChoices):
+    NEVER = "", _("not registered")
+    PUSHED = "pushed", _("registered")
+    FAILED = "failed", _("failed")
+
+
 class Case(TenantModel, VersionedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=CaseKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -78,6 +84,18 @@ class Case(TenantModel, VersionedModel):
         "signals.Signal", blank=True, related_name="cases", verbose_name=_("meldingen")
     )
     team = models.ManyToManyField("core.User", blank=True, related_name="+", verbose_name=_("team"))
+    # The registration in the municipality's zaaksysteem (ZGW Zaken API, cases/zgw_push.py). Written with
+    # a queryset update, outside the case's version: a push must not make a colleague's edit conflict.
+    zgw_zaak_url = models.URLField(_("zaak in the zaaksysteem"), max_length=1000, blank=True)
+    zgw_pushed_at = models.DateTimeField(_("last registration in the zaaksysteem"), null=True, blank=True)
+    zgw_push_state = models.CharField(
+        _("registration in the zaaksysteem"),
+        max_length=10,
+        choices=ZgwPushState.choices,
+        blank=True,
+        default=ZgwPushState.NEVER,
+    )
+    zgw_push_error = models.TextField(_("why the registration failed"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["-opened_on", "-id"]
@@ -201,6 +219,7 @@ class CaseEventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("attachment")
     HANDOVER = "handover", _("hand-over")
     NOTE = "note", _("note")
+    ZAAKSYSTEEM = "zaaksysteem", _("zaaksysteem (ZGW)")
 
 
 class CaseEventQuerySet(models.QuerySet["CaseEvent"]):

@@ -282,9 +282,42 @@ def case_reopen(request: HttpRequest, actor: Actor, case_id: int) -> HttpRespons
 
 
 @case_view(Capability.VIEW_CASES)
-def case_zgw(request: HttpRequest, actor: Actor, case_id: int) -> JsonResponse:
-    """The case as ZGW Zaken API resources (JSON), for a later registration in a zaaksysteem."""
+def case_zgw(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponseBase:
+    """The case as the ZGW Zaken API bodies a push sends (JSON, docs/zgw.md)."""
     case, _access = selectors.case_get(actor=actor, case_id=case_id)
-    response = JsonResponse(selectors.case_zgw(actor=actor, case=case), json_dumps_params={"indent": 2})
+    try:
+        bodies = selectors.case_zgw(actor=actor, case=case)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:case_detail", case_id=case.pk)
+    response = JsonResponse(bodies, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-zgw.json"'
     return response
+
+
+@case_view(Capability.MANAGE_CASES)
+def case_zgw_push(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
+    """Register the case in the zaaksysteem (POST), or see how its registration stands (GET)."""
+    from ketenregie.cases.zgw_client import ZgwError
+    from ketenregie.cases.zgw_push import zgw_push
+
+    case, _access = _managed(actor, case_id)
+    if request.method == "POST":
+        try:
+            result = zgw_push(actor=actor, case=case)
+        except ZgwError as error:
+            messages.error(request, error.describe())
+        else:
+            if result.ok:
+                messages.success(
+                    request,
+                    _("Case %(reference)s is registered in the zaaksysteem.") % {"reference": case.reference},
+                )
+            else:
+                messages.error(
+                    request,
+                    _("Registering case %(reference)s in the zaaksysteem failed: %(reason)s")
+                    % {"reference": case.reference, "reason": result.error},
+                )
+        return redirect("cases:case_detail", case_id=case.pk)
+    return render(request, "cases/case_zgw_push.html", {"case": case})
