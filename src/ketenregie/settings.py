@@ -266,6 +266,8 @@ REST_FRAMEWORK = {
         "token": env_str("API_TOKEN_RATE", "20/minute"),
         # Anonymous meldingen through POST /api/v1/signals/, per client address.
         "signal_submit": env_str("API_SIGNAL_RATE", "10/hour"),
+        # Deliveries (accepted or refused) per partner account: deliveries.api.DeliveryRateThrottle.
+        "delivery": env_str("API_DELIVERY_RATE", "30/hour"),
     },
     "UNAUTHENTICATED_USER": None,
     # The throttles count core.network.client_address; this keeps any plain DRF throttle in step.
@@ -312,6 +314,8 @@ LOGGING = {
 # Only the demo and seed commands use this password, for the demo accounts.
 DEMO_PASSWORD = "demo"  # noqa: S105  (the documented demo password, refused in production)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# The largest JSON body the API reads (api.parsers); the delivery endpoints take IMPORT_MAX_BYTES.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Covenant members deliver every calendar month; a month's delivery may be this many days late into the
 # next month before the member shows as overdue (deliveries.selectors.delivery_due_since).
 DELIVERY_GRACE_DAYS = env_int("DELIVERY_GRACE_DAYS", 10, minimum=0)

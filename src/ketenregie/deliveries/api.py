@@ -11,6 +11,10 @@ A partner (an employer's, agency's or housing provider's account) learns only th
 accepted and how many: whether a row matched a known person, changed the register or waits for
 review would tell it what the register holds about someone it names (one row with a BSN is
 enough to ask "does this person live here?"). Civil affairs and the administrator see the counts.
+Refusals cannot hide everything (an employment needs a person in the register, so a refused row says
+the BSN is unknown), so a partner's refusals are worded without confirming register content, every
+refused delivery is kept as a ``RefusedDelivery`` (counts only) and a partner account delivers at most
+``API_DELIVERY_RATE`` times (30 an hour by default) through this endpoint.
 """
 
 from __future__ import annotations
@@ -19,22 +23,24 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers, status, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ketenregie.api.base import api_actor, requires
+from ketenregie.api.throttling import AnonRateThrottle, ClientAddressMixin, UserRateThrottle
 from ketenregie.core.imports import ImportRejected, RowError, run_rows
 from ketenregie.core.permissions import Capability
 from ketenregie.deliveries.employments import EmploymentImporter
 from ketenregie.deliveries.imports import LabourMigrantImporter
 from ketenregie.deliveries.models import DeliveryChannel, DeliveryKind, DeliveryObligation, DeliverySource
-from ketenregie.deliveries.services import delivery_context_for
+from ketenregie.deliveries.services import delivery_context_for, delivery_refused_record
 
 MAX_ROWS = 50_000
 # Rows are numbered as the lines of the equivalent CSV file (the header is line 1).
@@ -177,13 +183,34 @@ def row_problems(errors: Sequence[RowError]) -> dict[str, list[str]]:
     return problems
 
 
+class DeliveryRateThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
+    """Deliveries per partner account, accepted or refused alike: probing the register one row at a
+    time costs a delivery each. Civil affairs and the administrator, who import registers and see
+    the register anyway, are not counted."""
+
+    scope = "delivery"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        if request.user is None or not request.user.is_authenticated:
+            return None
+        if api_actor(request).can(Capability.IMPORT_REGISTERS):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
 class DeliveryView(APIView):
     """A delivery of one kind: all rows are written, or none and every problem is named."""
 
     permission_classes = [requires(Capability.DELIVER_DATA)]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle, DeliveryRateThrottle]
     kind: str
     importer_class: type[Any]
     columns: Sequence[str]
+
+    @property
+    def max_body_bytes(self) -> int:
+        """A delivery is a file's worth of rows: the upload limit, not the API's (api.parsers)."""
+        return int(settings.IMPORT_MAX_BYTES)
 
     def deliver(self, request: Request) -> Response:
         actor = api_actor(request)
@@ -221,6 +248,9 @@ class DeliveryView(APIView):
         try:
             result = run_rows(actor=actor, importer=importer, rows=importer_rows)
         except ImportRejected as rejected:
+            delivery_refused_record(
+                actor=actor, context=context, row_count=len(importer_rows), error_count=len(rejected.errors)
+            )
             raise exceptions.ValidationError(row_problems(rejected.errors)) from None
         delivery = importer.delivery
         assert delivery is not None

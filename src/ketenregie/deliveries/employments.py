@@ -6,8 +6,11 @@ Rules (docs/deliveries-employments.md):
 - the person must be in the register (by BSN); a delivery never creates people;
 - employer and hirer must be employers known in the municipality (by KvK number);
 - dates as YYYY-MM-DD (or DD-MM-YYYY); the end is not before the start;
-- a deliverer (the employer on whose behalf the delivery is made) delivers its own employments only:
-  its KvK number is the row's employer or hirer;
+- a partner (an employer's or agency's own account) delivers its own employments only: its KvK
+  number is the row's employer. A hirer does not write the employments of the agency it hires from;
+  civil affairs delivering on behalf of a deliverer may name it as employer or hirer;
+- a partner's refusal does not confirm what the register holds: an unknown BSN is "check the BSN",
+  as civil affairs sees "no person with this BSN" (docs/deliveries.md, "Refused deliveries");
 - an empty end never reopens an employment that has ended: reopening is a decision for staff.
 """
 
@@ -25,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.imports import ImportResult, ParsedRow, RowError
+from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import validate_bsn, validate_kvk_number
 from ketenregie.deliveries.models import Delivery
 from ketenregie.deliveries.services import DeliveryContext, delivery_record, ensure_may_deliver
@@ -80,7 +84,7 @@ class EmploymentImporter:
         self.context = context
         self.delivery: Delivery | None = None
         self.review_count = 0  # employments are never reviewed: the person must be known by BSN
-        self._row_count = 0
+        self.rows_seen = 0  # read by the edge that records a refused delivery
         self._checked = False
 
     def parse(
@@ -89,7 +93,7 @@ class EmploymentImporter:
         if not self._checked:
             ensure_may_deliver(actor, self.context)
             self._checked = True
-        self._row_count += 1
+        self.rows_seen += 1
         errors: list[RowError] = []
         bsn = row.get("bsn", "")
         try:
@@ -159,12 +163,24 @@ class EmploymentImporter:
             kvk_numbers=[k for r in rows for k in (r.value.employer_kvk, r.value.hirer_kvk) if k],
         )
         deliverer = self.context.employer
+        # Staff see the register anyway; a partner's refusal must not confirm who is in it.
+        precise = actor.can(Capability.VIEW_PERSONAL_DATA)
+        # A partner delivers as the employer it is; staff may deliver a hirer's list on its behalf.
+        as_employer_only = not actor.can(Capability.IMPORT_REGISTERS)
         for r in rows:
             value = r.value
             person_id = people.get(value.bsn)
             if person_id is None:
                 # The BSN is not repeated in the message: error lists are shown, mailed and logged.
-                errors.append(RowError(r.number, "bsn", _("No person with this BSN is in the register.")))
+                errors.append(
+                    RowError(
+                        r.number,
+                        "bsn",
+                        _("No person with this BSN is in the register.")
+                        if precise
+                        else _("This row cannot be accepted: check the BSN."),
+                    )
+                )
             else:
                 value.person_id = person_id
             for column, kvk in (("employer_kvk", value.employer_kvk), ("hirer_kvk", value.hirer_kvk)):
@@ -179,7 +195,22 @@ class EmploymentImporter:
                     )
             value.employer = employers.get(value.employer_kvk)
             value.hirer = employers.get(value.hirer_kvk) if value.hirer_kvk else None
-            if deliverer is not None and deliverer.kvk_number not in (value.employer_kvk, value.hirer_kvk):
+            if deliverer is None:
+                continue
+            if as_employer_only and value.employer_kvk != deliverer.kvk_number:
+                errors.append(
+                    RowError(
+                        r.number,
+                        "employer_kvk",
+                        _(
+                            "Your organisation delivers only its own employees: employer_kvk must be "
+                            "%(kvk)s (%(name)s). A hirer's workers are delivered by the agency that "
+                            "employs them."
+                        )
+                        % {"name": deliverer.name, "kvk": deliverer.kvk_number},
+                    )
+                )
+            elif deliverer.kvk_number not in (value.employer_kvk, value.hirer_kvk):
                 errors.append(
                     RowError(
                         r.number,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from ketenregie.core.actor import Actor
 from ketenregie.core.bulk import copy_tuples
 from ketenregie.core.countries import CountryCodeField
-from ketenregie.core.imports import ImportResult, ParsedRow, RowError, chunked, form_errors
+from ketenregie.core.imports import ImportResult, ParsedRow, RowError, form_errors
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import normalise_postcode, validate_bsn
 from ketenregie.deliveries.models import DeliveredPerson, Delivery, DeliverySource, MatchReview, ReviewStatus
@@ -35,7 +35,7 @@ from ketenregie.deliveries.services import (
 )
 from ketenregie.people.delivered import DeliveredRow, Match, apply_delivered, match_delivered
 from ketenregie.people.models import Person
-from ketenregie.places.models import Address
+from ketenregie.places import selectors as place_selectors
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 COLUMNS = (
@@ -122,6 +122,7 @@ class LabourMigrantImporter:
         self._matches: dict[int, Match] = {}
         self._checked = False
         self._form: LabourMigrantRowForm | None = None
+        self.rows_seen = 0  # read by the edge that records a refused delivery
 
     def parse(
         self, actor: Actor, row: dict[str, str], number: int
@@ -129,6 +130,7 @@ class LabourMigrantImporter:
         if not self._checked:
             ensure_may_deliver(actor, self.context)
             self._checked = True
+        self.rows_seen += 1
         form = self._bound_form(row)
         if not form.is_valid():
             return None, form_errors(form, number)
@@ -198,14 +200,23 @@ class LabourMigrantImporter:
             self._matches[row.number] = match
             if match.person is not None:
                 by_person[match.person.pk].append(row.number)
+        # Staff see the register anyway; to a partner the refusal must not confirm that two rows
+        # (say, a guessed date of birth) are someone in it.
+        precise = actor.can(Capability.VIEW_PERSONAL_DATA)
         for numbers in by_person.values():
             if len(numbers) > 1:
+                listed = ", ".join(str(n) for n in numbers)
                 errors.extend(
                     RowError(
                         number,
                         "surname",
-                        _("Rows %(rows)s are the same person in the register.")
-                        % {"rows": ", ".join(str(n) for n in numbers)},
+                        _("Rows %(rows)s are the same person in the register.") % {"rows": listed}
+                        if precise
+                        else _(
+                            "Rows %(rows)s cannot be accepted together: check their BSN, names and "
+                            "dates of birth."
+                        )
+                        % {"rows": listed},
                     )
                     for number in numbers
                 )
@@ -214,11 +225,10 @@ class LabourMigrantImporter:
     def _check_addresses(self, actor: Actor, rows: list[ParsedRow[DeliveredRow]]) -> list[RowError]:
         keys = {row.value.address_key for row in rows if row.value.address_key is not None}
         found: dict[tuple[str, int, str, str], int] = {}
-        for postcodes in chunked(sorted({k[0] for k in keys}), 2000):
-            for pk, postcode, number, letter, addition in Address.objects.filter(
-                municipality=actor.municipality, postcode__in=postcodes
-            ).values_list("pk", "postcode", "house_number", "house_letter", "house_number_addition"):
-                found[_address_key(postcode, number, letter, addition)] = pk
+        for pk, postcode, number, letter, addition in place_selectors.address_rows_by_postcode(
+            actor=actor, postcodes={k[0] for k in keys}
+        ):
+            found[_address_key(postcode, number, letter, addition)] = pk
         errors: list[RowError] = []
         for row in rows:
             key = row.value.address_key

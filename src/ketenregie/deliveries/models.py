@@ -219,3 +219,54 @@ class MatchReview(TenantModel, VersionedModel):
         verbose_name = _("match to review")
         verbose_name_plural = _("matches to review")
         indexes = [models.Index(fields=["municipality", "status"], name="match_review_status")]
+
+
+class RefusedDelivery(TenantModel):
+    """A delivery refused as a whole, kept so that refusals leave a trace: who tried, what kind, how
+    many rows and how many problems. Never a value of a row: a refusal names a person's BSN or name,
+    and the refused rows are not the register's to keep. A partner that probes the register with
+    one-row deliveries shows up here (docs/deliveries.md, "Refused deliveries")."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DeliveryKind.choices)
+    employer = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refused_deliveries",
+        verbose_name=_("delivering employer, agency or provider"),
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refused_deliveries",
+        verbose_name=_("delivering organisation"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
+    refused_at = models.DateTimeField(_("refused at"), auto_now_add=True, db_index=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delivered by"),
+    )
+    delivered_by_name = models.CharField(_("delivered by (name)"), max_length=150, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("problems"), default=0)
+
+    class Meta:
+        ordering = ["-refused_at", "-pk"]
+        verbose_name = _("refused delivery")
+        verbose_name_plural = _("refused deliveries")
+
+    @property
+    def deliverer_name(self) -> str:
+        if self.employer_id and self.employer is not None:
+            return self.employer.name
+        if self.organisation_id and self.organisation is not None:
+            return self.organisation.name
+        return self.delivered_by_name

@@ -14,17 +14,26 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Case, DateTimeField, F, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.permissions import Capability
-from ketenregie.deliveries.models import DeliveredPerson, Delivery, DeliveryKind, MatchReview, ReviewStatus
+from ketenregie.deliveries.models import (
+    DeliveredPerson,
+    Delivery,
+    DeliveryKind,
+    MatchReview,
+    RefusedDelivery,
+    ReviewStatus,
+)
 from ketenregie.employers import selectors as employer_selectors
 from ketenregie.employers.models import Covenant, CovenantMembership, Employer, MembershipStatus
 from ketenregie.people.models import Person
+from ketenregie.places import selectors as place_selectors
 from ketenregie.places.models import Address
 
 
@@ -37,11 +46,47 @@ class DeliveryFilter:
     delivered_until: dt.date | None = None
 
 
+def with_repeats(deliveries: QuerySet[Delivery]) -> QuerySet[Delivery]:
+    """Each delivery with ``repeats_delivered_at``: when the same deliverer delivered the same kind
+    just before, if that delivery's data was identical (same checksum) — a repeated delivery, as a
+    covenant member that sends last month's file again. None otherwise."""
+    # The deliverer is an employer or an organisation (or, from the command line, neither): compared
+    # with 0 for none, as NULL = NULL is not true in SQL.
+    previous = (
+        Delivery.objects.annotate(
+            employer_key=Coalesce("employer_id", 0), organisation_key=Coalesce("organisation_id", 0)
+        )
+        .filter(
+            municipality=OuterRef("municipality"),
+            kind=OuterRef("kind"),
+            employer_key=Coalesce(OuterRef("employer_id"), 0),
+            organisation_key=Coalesce(OuterRef("organisation_id"), 0),
+            delivered_at__lt=OuterRef("delivered_at"),
+        )
+        .order_by("-delivered_at", "-pk")
+    )
+    return deliveries.annotate(
+        previous_checksum=Subquery(previous.values("checksum")[:1]),
+        previous_delivered_at=Subquery(previous.values("delivered_at")[:1]),
+    ).annotate(
+        repeats_delivered_at=Case(
+            When(
+                ~Q(checksum="") & Q(checksum=F("previous_checksum")),
+                then=F("previous_delivered_at"),
+            ),
+            default=None,
+            output_field=DateTimeField(),
+        )
+    )
+
+
 def delivery_list(*, actor: Actor, filters: DeliveryFilter) -> QuerySet[Delivery]:
     """Who delivered what and when: organisations and counts, no personal data."""
     actor.require(Capability.VIEW_REGISTERS)
-    deliveries = Delivery.objects.filter(municipality=actor.municipality).select_related(
-        "employer", "organisation", "covenant"
+    deliveries = with_repeats(
+        Delivery.objects.filter(municipality=actor.municipality).select_related(
+            "employer", "organisation", "covenant"
+        )
     )
     if filters.kind:
         deliveries = deliveries.filter(kind=filters.kind)
@@ -56,20 +101,38 @@ def delivery_list(*, actor: Actor, filters: DeliveryFilter) -> QuerySet[Delivery
     return deliveries
 
 
+def refused_deliveries(*, actor: Actor, filters: DeliveryFilter, limit: int = 25) -> list[RefusedDelivery]:
+    """The most recent refused deliveries: who tried, what kind, how many rows and problems. Counts
+    only, no personal data, so not audited (like the deliveries themselves)."""
+    actor.require(Capability.VIEW_REGISTERS)
+    refused = RefusedDelivery.objects.filter(municipality=actor.municipality).select_related(
+        "employer", "organisation"
+    )
+    if filters.kind:
+        refused = refused.filter(kind=filters.kind)
+    if filters.employer_id:
+        refused = refused.filter(employer_id=filters.employer_id)
+    if filters.delivered_from:
+        refused = refused.filter(refused_at__date__gte=filters.delivered_from)
+    if filters.delivered_until:
+        refused = refused.filter(refused_at__date__lte=filters.delivered_until)
+    return list(refused[:limit])
+
+
 def deliverers(*, actor: Actor) -> QuerySet[Employer]:
     """The employers, agencies and housing providers that can be named as deliverer."""
-    actor.require(Capability.DELIVER_DATA)
-    return Employer.objects.filter(municipality=actor.municipality).order_by("name")
+    return employer_selectors.deliverer_options(actor=actor)
 
 
 def delivering_employers(*, actor: Actor) -> QuerySet[Employer]:
     """The employers that delivered at least once, for the filter of the deliveries list."""
     actor.require(Capability.VIEW_REGISTERS)
-    return (
-        Employer.objects.filter(municipality=actor.municipality, deliveries__isnull=False)
+    ids = (
+        Delivery.objects.filter(municipality=actor.municipality, employer__isnull=False)
+        .values_list("employer_id", flat=True)
         .distinct()
-        .order_by("name")
     )
+    return employer_selectors.employers_by_ids(actor=actor, employer_ids=ids)
 
 
 @dataclass(frozen=True)
@@ -121,10 +184,7 @@ def review_get(*, actor: Actor, review_id: int) -> ReviewDetail:
     candidates = list(
         review.candidates.filter(municipality=actor.municipality).prefetch_related("residences__address")
     )
-    address_id = review.values.get("address_id")
-    address = (
-        Address.objects.filter(municipality=actor.municipality, pk=address_id).first() if address_id else None
-    )
+    address = place_selectors.address_find_by_id(actor=actor, address_id=review.values.get("address_id"))
     audit.record_view(actor, obj=review, context="review")
     audit.record_views(actor, objects=candidates, context="review candidate")
     return ReviewDetail(review=review, candidates=candidates, address=address)
@@ -184,7 +244,7 @@ class DeliveryStatus:
 def employer_deliveries(*, actor: Actor, employer: Employer, limit: int = 24) -> list[Delivery]:
     actor.require(Capability.VIEW_REGISTERS)
     return list(
-        Delivery.objects.filter(municipality=actor.municipality, employer=employer)
+        with_repeats(Delivery.objects.filter(municipality=actor.municipality, employer=employer))
         .select_related("covenant")
         .order_by("-delivered_at", "-pk")[:limit]
     )
@@ -243,22 +303,20 @@ def covenant_delivery_overview(
     """
     actor.require(Capability.MANAGE_COVENANT)
     on = on or timezone.localdate()
-    last = (
-        Delivery.objects.filter(employer_id=OuterRef("employer_id"), municipality=actor.municipality)
-        .order_by("-delivered_at")
-        .values("delivered_at")[:1]
-    )
-    memberships: QuerySet[CovenantMembership] = (
-        CovenantMembership.objects.filter(municipality=actor.municipality, covenant=covenant)
-        .exclude(status=MembershipStatus.TERMINATED)
-        .select_related("employer")
-        .annotate(last_delivered_at=Subquery(last))
+    memberships = employer_selectors.covenant_active_memberships(actor=actor, covenant=covenant)
+    last: dict[int, dt.datetime] = dict(
+        Delivery.objects.filter(
+            municipality=actor.municipality, employer_id__in=[m.employer_id for m in memberships]
+        )
+        .values("employer_id")
+        .annotate(last=Max("delivered_at"))
+        .values_list("employer_id", "last")
     )
     rows = [
         MemberDeliveryRow(
             membership=m,
-            last_delivered_at=m.last_delivered_at,  # type: ignore[attr-defined]
-            overdue=is_overdue(m, m.last_delivered_at, on=on),  # type: ignore[attr-defined]
+            last_delivered_at=last.get(m.employer_id),
+            overdue=is_overdue(m, last.get(m.employer_id), on=on),
         )
         for m in memberships
     ]
@@ -267,6 +325,22 @@ def covenant_delivery_overview(
     elif status == "on_time":
         rows = [row for row in rows if not row.overdue]
     return sorted(rows, key=BEHIND_SORTS.get(sort, BEHIND_SORTS["name"]))
+
+
+def covenant_delivery_export(
+    *, actor: Actor, covenant: Covenant, status: str = "", sort: str = "name", file_format: str
+) -> list[MemberDeliveryRow]:
+    """The overview as handed out in a file: one audit event with its filters and row count, like
+    every other export."""
+    rows = covenant_delivery_overview(actor=actor, covenant=covenant, status=status, sort=sort)
+    audit.record_export(
+        actor,
+        model=CovenantMembership,
+        count=len(rows),
+        file_format=file_format,
+        filters={"covenant": covenant.pk, "status": status, "sort": sort},
+    )
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------------

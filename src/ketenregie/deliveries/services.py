@@ -28,11 +28,13 @@ from ketenregie.deliveries.models import (
     DeliveryObligation,
     DeliverySource,
     MatchReview,
+    RefusedDelivery,
     ReviewStatus,
 )
 from ketenregie.employers import registry as employer_registry
 from ketenregie.employers import selectors as employer_selectors
 from ketenregie.employers.models import Covenant, Employer, EmployerKind
+from ketenregie.people import selectors as people_selectors
 from ketenregie.people.delivered import DeliveredRow, apply_delivered
 from ketenregie.people.models import Person
 from ketenregie.places.models import Address
@@ -101,6 +103,43 @@ def delivery_record(
             lambda: employer_registry.employer_check_kvk_if_stale(actor=actor, employer=employer), robust=True
         )
     return delivery
+
+
+def delivery_refused_record(
+    *, actor: Actor, context: DeliveryContext, row_count: int, error_count: int
+) -> RefusedDelivery:
+    """A delivery the runner refused as a whole: counts only, no value of a row. Called by the edge
+    after the importer's transaction rolled back, so the trace outlives the refusal."""
+    actor.require(Capability.DELIVER_DATA)
+    for related in (context.employer, context.organisation):
+        if related is not None:
+            ensure_same_municipality(actor, related)
+    refused = RefusedDelivery.objects.create(
+        municipality=actor.municipality,
+        kind=context.kind,
+        employer=context.employer,
+        organisation=context.organisation,
+        channel=context.channel,
+        delivered_by=actor.user,
+        delivered_by_name=actor.username[:150],
+        row_count=row_count,
+        error_count=error_count,
+    )
+    audit.record_change(actor, instance=refused, action=AuditAction.CREATE)
+    return refused
+
+
+def delivery_refused(*, actor: Actor, importer: Any, error_count: int) -> RefusedDelivery | None:
+    """The refusal of a file by a delivery importer, recorded as above; nothing for other imports."""
+    context = getattr(importer, "context", None)
+    if not getattr(importer, "is_delivery", False) or not isinstance(context, DeliveryContext):
+        return None
+    return delivery_refused_record(
+        actor=actor,
+        context=context,
+        row_count=int(getattr(importer, "rows_seen", 0)),
+        error_count=error_count,
+    )
 
 
 # Partners deliver their own lists; an inspection or the information point are the municipality's own.
@@ -258,7 +297,7 @@ def review_decide(
         applied = apply_delivered(actor=actor, items=[(row, person)])[0]
         status = ReviewStatus.LINKED
     elif decision == ReviewDecision.CREATE:
-        if row.bsn and Person.objects.filter(municipality=actor.municipality, bsn=row.bsn).exists():
+        if people_selectors.bsn_in_register(actor=actor, bsn=row.bsn):
             raise ValidationError(
                 _("Another person in the register has this BSN: link the row to them, or dismiss it.")
             )

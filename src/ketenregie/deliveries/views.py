@@ -21,10 +21,12 @@ from ketenregie.web.decorators import staff_view
 @staff_view(Capability.VIEW_REGISTERS)
 def delivery_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = DeliveryFilterForm(request.GET or None, employers=selectors.delivering_employers(actor=actor))
-    page = Paginator(selectors.delivery_list(actor=actor, filters=form.to_filter()), 25).get_page(
+    filters = form.to_filter()
+    page = Paginator(selectors.delivery_list(actor=actor, filters=filters), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "deliveries/delivery_list.html", {"form": form, "page": page})
+    refused = selectors.refused_deliveries(actor=actor, filters=filters)
+    return render(request, "deliveries/delivery_list.html", {"form": form, "page": page, "refused": refused})
 
 
 @staff_view(Capability.VIEW_PERSONAL_DATA, Capability.EDIT_PEOPLE)

@@ -320,3 +320,30 @@ def active_covenant_membership(*, actor: Actor, employer: Employer) -> CovenantM
         .select_related("covenant")
         .first()
     )
+
+
+# For the deliveries app (deliveries.selectors): employers and memberships it must not query itself.
+
+
+def deliverer_options(*, actor: Actor) -> QuerySet[Employer]:
+    """The employers, agencies and housing providers a delivery can be made for (the upload page)."""
+    actor.require(Capability.DELIVER_DATA)
+    return Employer.objects.filter(municipality=actor.municipality).order_by("name")
+
+
+def employers_by_ids(*, actor: Actor, employer_ids: Iterable[int]) -> QuerySet[Employer]:
+    """These employers of the actor's municipality, by name (another municipality's ids give none)."""
+    actor.require(Capability.VIEW_REGISTERS)
+    return Employer.objects.filter(
+        municipality=actor.municipality, pk__in=sorted(set(employer_ids))
+    ).order_by("name")
+
+
+def covenant_active_memberships(*, actor: Actor, covenant: Covenant) -> list[CovenantMembership]:
+    """The covenant's memberships that are not terminated, with their employers."""
+    actor.require(Capability.VIEW_REGISTERS)
+    return list(
+        CovenantMembership.objects.filter(municipality=actor.municipality, covenant=covenant)
+        .exclude(status=MembershipStatus.TERMINATED)
+        .select_related("employer")
+    )

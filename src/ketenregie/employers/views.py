@@ -234,17 +234,19 @@ def covenant_deliveries(request: HttpRequest, actor: Actor, covenant_id: int) ->
     covenant = selectors.covenant_get(actor=actor, covenant_id=covenant_id)
     status = request.GET.get("status", "")
     sort = request.GET.get("sort", "name")
-    rows = delivery_selectors.covenant_delivery_overview(
-        actor=actor, covenant=covenant, status=status, sort=sort
-    )
     file_format = requested_export(request)
     if file_format:
         return export_response(
-            rows=rows,
+            rows=delivery_selectors.covenant_delivery_export(
+                actor=actor, covenant=covenant, status=status, sort=sort, file_format=file_format
+            ),
             columns=DELIVERY_OVERVIEW_COLUMNS,
             file_format=file_format,
             filename="leveringen-convenant",
         )
+    rows = delivery_selectors.covenant_delivery_overview(
+        actor=actor, covenant=covenant, status=status, sort=sort
+    )
     return render(
         request,
         "employers/covenant_deliveries.html",

@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.permissions import Capability
 from ketenregie.deliveries import selectors as delivery_selectors
 from ketenregie.deliveries.models import Delivery
 from ketenregie.housing.models import HousingLocation, HousingPermit
-from ketenregie.people.models import Person, Residence, ResidenceSource, VerificationStatus
-from ketenregie.people.selectors import living_on
+from ketenregie.people import selectors as people_selectors
+from ketenregie.people.models import Person, ResidenceSource
 
 
 @dataclass
@@ -65,6 +64,10 @@ class LocationOccupancy:
         return max(0, self.living_count - self.maximum)
 
 
+def _label(source: str) -> str:
+    return str(ResidenceSource(source).label) if source in ResidenceSource.values else source
+
+
 def location_occupancy(
     *, actor: Actor, location: HousingLocation, permit: HousingPermit | None, on: dt.date | None = None
 ) -> LocationOccupancy:
@@ -83,18 +86,12 @@ def location_occupancy(
     address_ids = list(
         location.addresses.filter(municipality=actor.municipality).values_list("pk", flat=True)
     )
-    residences = (
-        Residence.objects.filter(living_on(on), municipality=actor.municipality, address_id__in=address_ids)
-        # A stay address found to be wrong no longer says anyone lives there.
-        .exclude(verification_status=VerificationStatus.REJECTED)
-        .values_list("person_id", "source")
-    )
-    sources_by_person: dict[int, list[str]] = {}
-    for person_id, source in residences:
-        sources_by_person.setdefault(person_id, [])
-        label = str(ResidenceSource(source).label) if source in ResidenceSource.values else source
-        if label not in sources_by_person[person_id]:
-            sources_by_person[person_id].append(label)
+    sources_by_person = {
+        person_id: [_label(source) for source in sources]
+        for person_id, sources in people_selectors.living_sources_at(
+            actor=actor, address_ids=address_ids, on=on
+        ).items()
+    }
     brp_ids = {pid for pid, sources in sources_by_person.items() if str(ResidenceSource.BRP.label) in sources}
     result.living_count = len(sources_by_person)
     result.brp_count = len(brp_ids)
@@ -117,7 +114,9 @@ def location_occupancy(
         return result
 
     shown = set(sources_by_person) | not_registered
-    people = Person.objects.filter(municipality=actor.municipality, pk__in=shown).in_bulk()
+    people = people_selectors.people_shown(
+        actor=actor, person_ids=shown, context="housing_location_occupants"
+    )
     result.occupants = sorted(
         (Occupant(person=people.get(pid), sources=sources) for pid, sources in sources_by_person.items()),
         key=lambda o: (o.person.surname.lower(), o.person.pk) if o.person else ("", 0),
@@ -128,5 +127,4 @@ def location_occupancy(
 
     result.delivered_not_registered = by_name(not_registered)
     result.registered_not_delivered = by_name(not_delivered)
-    audit.record_views(actor, objects=people.values(), context="housing_location_occupants")
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -503,3 +504,42 @@ def person_ids_by_bsn(*, actor: Actor, bsns: list[str]) -> dict[str, int]:
         # The oldest record wins when a BSN is held twice (an RNI record beside a BRP one).
         found.update(dict(rows))
     return found
+
+
+# For other apps that compare people with what was delivered (housing.occupants, deliveries.services).
+
+
+def living_sources_at(*, actor: Actor, address_ids: Iterable[int], on: dt.date) -> dict[int, list[str]]:
+    """Who lives at these addresses on ``on``, as person id → the sources (ResidenceSource values) of
+    their living residences there. Ids only, so nothing is audited: the caller that shows a person
+    reads them through ``people_shown``. A stay address found to be wrong (rejected) no longer says
+    anyone lives there."""
+    actor.require(Capability.VIEW_REGISTERS)
+    sources: dict[int, list[str]] = {}
+    rows = (
+        Residence.objects.filter(
+            living_on(on), municipality=actor.municipality, address_id__in=list(address_ids)
+        )
+        .exclude(verification_status=VerificationStatus.REJECTED)
+        .values_list("person_id", "source")
+    )
+    for person_id, source in rows:
+        known = sources.setdefault(person_id, [])
+        if source not in known:
+            known.append(source)
+    return sources
+
+
+def people_shown(*, actor: Actor, person_ids: Iterable[int], context: str) -> dict[int, Person]:
+    """These people of the actor's municipality by id, each recorded in the audit trail as viewed."""
+    actor.require(Capability.VIEW_PERSONAL_DATA)
+    people = Person.objects.filter(municipality=actor.municipality, pk__in=sorted(set(person_ids))).in_bulk()
+    audit.record_views(actor, objects=list(people.values()), context=context)
+    return people
+
+
+def bsn_in_register(*, actor: Actor, bsn: str) -> bool:
+    """Whether someone in the actor's municipality has this BSN: for a write that would register a new
+    person with it (a review decided as "new person")."""
+    actor.require(Capability.EDIT_PEOPLE)
+    return bool(bsn) and Person.objects.filter(municipality=actor.municipality, bsn=bsn).exists()

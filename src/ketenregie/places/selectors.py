@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -191,3 +191,29 @@ def address_find(
         house_letter__iexact=house_letter or "",
         house_number_addition__iexact=house_number_addition or "",
     ).first()
+
+
+AddressRow = tuple[int, str, int, str, str]
+
+
+def address_rows_by_postcode(*, actor: Actor, postcodes: Iterable[str]) -> list[AddressRow]:
+    """(id, postcode, house number, letter, addition) of every address with these postcodes, for the
+    delivery importers that match delivered addresses in bulk. Register data, no personal data."""
+    actor.require(Capability.DELIVER_DATA)
+    wanted = sorted(set(postcodes))
+    rows: list[AddressRow] = []
+    for start in range(0, len(wanted), 2000):
+        rows.extend(
+            Address.objects.filter(
+                municipality=actor.municipality, postcode__in=wanted[start : start + 2000]
+            ).values_list("pk", "postcode", "house_number", "house_letter", "house_number_addition")
+        )
+    return rows
+
+
+def address_find_by_id(*, actor: Actor, address_id: int | None) -> Address | None:
+    """The address with this id in the actor's municipality, or None (a review's delivered address)."""
+    actor.require(Capability.VIEW_REGISTERS)
+    if not address_id:
+        return None
+    return Address.objects.filter(municipality=actor.municipality, pk=address_id).first()

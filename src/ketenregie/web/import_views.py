@@ -16,7 +16,7 @@ from ketenregie.core.imports import ImportRejected, run_import
 from ketenregie.core.permissions import Capability
 from ketenregie.deliveries.models import DeliveryChannel, DeliveryObligation, DeliverySource
 from ketenregie.deliveries.selectors import deliverers
-from ketenregie.deliveries.services import DeliveryContext, delivery_context_for
+from ketenregie.deliveries.services import DeliveryContext, delivery_context_for, delivery_refused
 from ketenregie.employers.models import Employer
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for, is_delivery
@@ -46,8 +46,12 @@ class ImportForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("from the employer")), *DeliverySource.choices],
     )
+    # The empty first choice is what a browser sends untouched: the obligation then follows from the
+    # membership (delivery_context_for), not from whichever obligation happens to be listed first.
     obligation = forms.ChoiceField(
-        label=gettext_lazy("Delivered under"), required=False, choices=DeliveryObligation.choices
+        label=gettext_lazy("Delivered under"),
+        required=False,
+        choices=[("", gettext_lazy("as the membership says")), *DeliveryObligation.choices],
     )
 
     def __init__(self, *args: Any, employers: Any = None, **kwargs: Any) -> None:
@@ -105,6 +109,7 @@ def import_view(request: HttpRequest, actor: Actor) -> HttpResponse:
         try:
             result = run_import(actor=actor, importer=importer, data=data)
         except ImportRejected as rejected:
+            delivery_refused(actor=actor, importer=importer, error_count=len(rejected.errors))
             context["errors"] = rejected.errors
             messages.error(
                 request,

@@ -11,7 +11,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.imports import ImportRejected, run_import
 from ketenregie.core.selectors import municipality_by_code
 from ketenregie.deliveries.models import DeliveryChannel, DeliveryObligation, DeliverySource
-from ketenregie.deliveries.services import DeliveryContext, delivery_context_for
+from ketenregie.deliveries.services import DeliveryContext, delivery_context_for, delivery_refused
 from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for, is_delivery
 
 
@@ -60,6 +60,7 @@ class Command(BaseCommand):
         try:
             result = run_import(actor=actor, importer=importer, data=data)
         except ImportRejected as rejected:
+            delivery_refused(actor=actor, importer=importer, error_count=len(rejected.errors))
             for problem in rejected.errors:
                 self.stderr.write(str(problem))
             raise CommandError(f"Nothing imported: {len(rejected.errors)} problem(s) in {path}.") from None
