@@ -151,3 +151,25 @@ def test_a_location_without_a_delivery_says_so(municipality: Any, client_as: Cal
         .content.decode()
     )
     assert "has not delivered an occupant list" in html
+
+
+def test_someone_the_brp_has_here_but_who_stays_elsewhere_fills_no_bed_here(
+    site: dict[str, Any], municipality: Any, actor_for: Callable[[str], Actor]
+) -> None:
+    """One person is counted once (people.selectors.lives_on): an agency's stay address elsewhere takes
+    precedence over the BRP's address here, while the comparison with the provider's list stays the BRP's."""
+    elsewhere = f.AddressFactory(municipality=municipality)
+    f.ResidenceFactory(
+        municipality=municipality,
+        person=site["brp_only"],
+        address=elsewhere,
+        source="agency",
+        starts_on=dt.date(2026, 1, 1),
+    )
+    result = location_occupancy(
+        actor=actor_for(Role.ENFORCEMENT), location=site["location"], permit=site["permit"]
+    )
+    assert result.living_count == 2
+    assert result.brp_count == 2
+    assert [p.surname for p in result.registered_not_delivered] == ["Brponly"]
+    assert site["brp_only"].pk not in {o.person.pk for o in result.occupants if o.person}

@@ -86,13 +86,13 @@ def location_occupancy(
     address_ids = list(
         location.addresses.filter(municipality=actor.municipality).values_list("pk", flat=True)
     )
+    residents = people_selectors.residents_at(actor=actor, address_ids=address_ids, on=on)
+    # Living here counts each person once (people.selectors.lives_on): someone the BRP has here who
+    # stays elsewhere does not fill a bed here. The comparison with the provider's list is the BRP's.
     sources_by_person = {
-        person_id: [_label(source) for source in sources]
-        for person_id, sources in people_selectors.living_sources_at(
-            actor=actor, address_ids=address_ids, on=on
-        ).items()
+        person_id: [_label(source) for source in sources] for person_id, sources in residents.living.items()
     }
-    brp_ids = {pid for pid, sources in sources_by_person.items() if str(ResidenceSource.BRP.label) in sources}
+    brp_ids = set(residents.registered)
     result.living_count = len(sources_by_person)
     result.brp_count = len(brp_ids)
 
@@ -113,7 +113,7 @@ def location_occupancy(
     if not result.names_visible:
         return result
 
-    shown = set(sources_by_person) | not_registered
+    shown = set(sources_by_person) | not_registered | not_delivered
     people = people_selectors.people_shown(
         actor=actor, person_ids=shown, context="housing_location_occupants"
     )

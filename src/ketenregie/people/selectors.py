@@ -509,25 +509,37 @@ def person_ids_by_bsn(*, actor: Actor, bsns: list[str]) -> dict[str, int]:
 # For other apps that compare people with what was delivered (housing.occupants, deliveries.services).
 
 
-def living_sources_at(*, actor: Actor, address_ids: Iterable[int], on: dt.date) -> dict[int, list[str]]:
-    """Who lives at these addresses on ``on``, as person id → the sources (ResidenceSource values) of
-    their living residences there. Ids only, so nothing is audited: the caller that shows a person
-    reads them through ``people_shown``. A stay address found to be wrong (rejected) no longer says
-    anyone lives there."""
+@dataclass(frozen=True)
+class ResidentsAt:
+    """Who is at a set of addresses on a day, as ids (nothing shown, so nothing audited: a caller that
+    shows a person reads them through ``people_shown``)."""
+
+    # Living here by ``lives_on`` (the BRP's address or a stay address, each person once), with the
+    # sources (ResidenceSource values) of their residences here.
+    living: dict[int, list[str]]
+    # Registered here by the BRP itself (``registered_on``), whether or not they live here by the rule.
+    registered: frozenset[int]
+
+
+def residents_at(*, actor: Actor, address_ids: Iterable[int], on: dt.date) -> ResidentsAt:
+    """The residents of these addresses (and of their secondary addresses) on ``on``."""
     actor.require(Capability.VIEW_REGISTERS)
-    sources: dict[int, list[str]] = {}
+    ids = list(address_ids)
+    here = Residence.objects.filter(municipality=actor.municipality).filter(
+        Q(address_id__in=ids) | Q(address__main_address_id__in=ids)
+    )
+    living_ids = set(here.filter(lives_on(on)).values_list("person_id", flat=True))
+    sources: dict[int, list[str]] = {person_id: [] for person_id in living_ids}
     rows = (
-        Residence.objects.filter(
-            living_on(on), municipality=actor.municipality, address_id__in=list(address_ids)
-        )
+        here.filter(living_on(on), person_id__in=sorted(living_ids))
         .exclude(verification_status=VerificationStatus.REJECTED)
         .values_list("person_id", "source")
     )
     for person_id, source in rows:
-        known = sources.setdefault(person_id, [])
-        if source not in known:
-            known.append(source)
-    return sources
+        if source not in sources[person_id]:
+            sources[person_id].append(source)
+    registered = frozenset(here.filter(registered_on(on)).values_list("person_id", flat=True))
+    return ResidentsAt(living=sources, registered=registered)
 
 
 def people_shown(*, actor: Actor, person_ids: Iterable[int], context: str) -> dict[int, Person]:
