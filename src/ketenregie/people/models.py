@@ -253,6 +253,12 @@ class ResidenceSource(models.TextChoices):
     INSPECTION = "inspection", _("inspection")
 
 
+# The registers' own sources (BRP, RNI). Every other source is a stay address: where someone says, or an
+# inspector saw, that a person stays. A stay address never ends a register's residence (people.stays).
+REGISTER_SOURCES = frozenset({ResidenceSource.BRP, ResidenceSource.RNI})
+STAY_SOURCES = frozenset(source for source in ResidenceSource if source not in REGISTER_SOURCES)
+
+
 class VerificationStatus(models.TextChoices):
     UNVERIFIED = "unverified", _("not verified")
     VERIFIED = "verified", _("verified")

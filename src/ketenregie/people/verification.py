@@ -35,6 +35,7 @@ from ketenregie.core.models import AuditAction
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import ensure_same_municipality
 from ketenregie.people.models import (
+    REGISTER_SOURCES,
     AddressFunction,
     Residence,
     ResidenceSource,
@@ -52,8 +53,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 NEEDS_NOTE = frozenset({S.REJECTED, S.DISPUTED})
 STATE_FIELDS = ["verification_status", "verification_method", "verification_at", "verification_by"]
-# Where the BRP itself is the source, there is nothing to verify against the BRP.
-REGISTER_SOURCES = frozenset({ResidenceSource.BRP, ResidenceSource.RNI})
 BULK_CAPABILITIES = (Capability.EDIT_PEOPLE, Capability.IMPORT_REGISTERS, Capability.DELIVER_DATA)
 
 
