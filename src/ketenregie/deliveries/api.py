@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ketenregie.api.base import api_actor, requires
-from ketenregie.core.imports import ImportRejected, RowError, run_rows
+from ketenregie.core.imports import ImportConflict, ImportRejected, RowError, run_rows
 from ketenregie.core.permissions import Capability
 from ketenregie.deliveries.employments import EmploymentImporter
 from ketenregie.deliveries.imports import LabourMigrantImporter
@@ -131,6 +131,13 @@ class DeliveryResultSerializer(serializers.Serializer):
 # The edge both endpoints share.
 
 
+class DeliveryConflict(exceptions.APIException):
+    """Another delivery wrote the same people at the same moment: nothing of this one was written."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 def _param(index: int | None, field: str = "") -> str:
     if index is None:
         return camel(field) if field else "rows"
@@ -222,6 +229,8 @@ class DeliveryView(APIView):
             result = run_rows(actor=actor, importer=importer, rows=importer_rows)
         except ImportRejected as rejected:
             raise exceptions.ValidationError(row_problems(rejected.errors)) from None
+        except ImportConflict as conflict:
+            raise DeliveryConflict(str(conflict)) from None
         delivery = importer.delivery
         assert delivery is not None
         answer: dict[str, int] = {"id": delivery.pk, "rowCount": delivery.row_count}
@@ -242,6 +251,9 @@ _RESPONSES = {
         "named rows[i].field (or employerKvk, source, obligation)."
     ),
     403: OpenApiResponse(description="The role does not deliver, or not as this employer."),
+    409: OpenApiResponse(
+        description="Another delivery changed the same people at the same time; deliver again."
+    ),
 }
 
 
