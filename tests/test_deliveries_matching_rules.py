@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from rest_framework.test import APIClient
 
 from ketenregie.cases import services as case_services
 from ketenregie.core.actor import Actor
-from ketenregie.core.imports import ImportRejected, run_rows
+from ketenregie.core.imports import ImportConflict, ImportRejected, run_rows
 from ketenregie.core.models import Municipality
 from ketenregie.deliveries.imports import LabourMigrantImporter
 from ketenregie.deliveries.models import DeliveredPerson, MatchReview, ReviewStatus
@@ -102,7 +103,7 @@ def test_linking_fills_in_the_bsn_and_the_next_delivery_of_the_row_needs_no_revi
     review_decide(actor=actor, review=review, expected_version=review.version, decision="link", person=person)
     person.refresh_from_db()
     assert person.bsn == "111222333"
-    for _ in range(2):
+    for _delivery in range(2):
         _result, importer = deliver(actor, ROW)
         assert importer.review_count == 0
     assert MatchReview.objects.count() == 1
@@ -204,7 +205,7 @@ def test_a_delivery_without_rows_is_refused_in_every_channel(
 ) -> None:
     with pytest.raises(ImportRejected) as rejected:
         run_rows(actor=actor_for("civil_affairs"), importer=LabourMigrantImporter(context(agency)), rows=[])
-    assert "no rows" in str(rejected.value.errors[0])
+    assert rejected.value.errors[0].message == _("There are no rows: give at least one.")
     with pytest.raises(ImportRejected):
         deliver(actor_for("civil_affairs"), "")
     response = api_as("civil_affairs").post(
@@ -228,4 +229,6 @@ def test_a_unique_clash_during_a_delivery_is_a_409_problem_not_a_500(
     )
     assert response.status_code == 409, response.content
     assert response["Content-Type"].startswith("application/problem+json")
-    assert "at the same time" in response.json()["detail"]
+    assert response.json()["code"] == "conflict"
+    with translation.override("nl"):
+        assert response.json()["detail"] == str(ImportConflict.message)
