@@ -58,16 +58,22 @@ def test_a_known_person_is_matched_and_their_history_kept(municipality: Municipa
         email="old@example.com",
         phone="+48600000000",
     )
-    earlier = f.ResidenceFactory(municipality=municipality, person=person, starts_on=dt.date(2024, 1, 1))
+    brp = f.ResidenceFactory(municipality=municipality, person=person, starts_on=dt.date(2023, 1, 1))
+    earlier = f.ResidenceFactory(
+        municipality=municipality, person=person, starts_on=dt.date(2024, 1, 1), source="agency"
+    )
     report_address(visitor(), home, phone="+48 601 234 567")
     assert Person.objects.count() == 1
     report = SelfServiceReport.objects.get()
     assert report.person == person
     assert not report.person_created
     earlier.refresh_from_db()
-    new = Residence.objects.get(person=person, ends_on__isnull=True)
+    new = Residence.objects.get(person=person, ends_on__isnull=True, source="self_service")
     assert earlier.ends_on == new.starts_on
     assert new.address == home
+    # A stay address beside the BRP's: only the BRP moves its own address.
+    brp.refresh_from_db()
+    assert brp.ends_on is None
     person.refresh_from_db()
     assert (person.email, person.phone) == ("agnieszka@example.com", "+48 601 234 567")
     assert (report.previous_email, report.previous_phone) == ("old@example.com", "+48600000000")

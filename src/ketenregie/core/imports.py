@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.locks import deliveries_lock
 from ketenregie.core.models import AuditAction
 
 T = TypeVar("T")
@@ -35,6 +37,18 @@ class RowError:
     def __str__(self) -> str:
         where = _("row %(row)d") % {"row": self.row} if self.row else _("file")
         return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class ImportConflict(Exception):
+    """Another import wrote the same records at the same time; nothing of this one was written."""
+
+    message = gettext_lazy(
+        "Another import or delivery changed the same records at the same time. Nothing was written; "
+        "deliver or import the file again."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(str(self.message))
 
 
 class ImportRejected(Exception):
@@ -159,7 +173,14 @@ def run_rows(
     errors: list[RowError] | None = None,
 ) -> ImportResult:
     """The same all-or-nothing run for rows that did not come from a CSV file (an API request's rows,
-    numbered by the caller)."""
+    numbered by the caller).
+
+    Rows are parsed outside the transaction (no register reads but the importer's own); the checks
+    against the register (``check_together``, e.g. matching delivered people) and the write run in ONE
+    transaction, so the write uses what was checked. A delivery importer (``is_delivery``) first takes
+    the municipality's delivery lock: two deliveries at once are written one after the other, and the
+    second matches against what the first wrote. A clash the checks could not see (a unique key written
+    by another import in between) raises ImportConflict, never a bare IntegrityError."""
     errors = list(errors or [])
     parsed: list[ParsedRow[Any]] = []
     for number, row in rows:
@@ -169,17 +190,24 @@ def run_rows(
             parsed.append(ParsedRow(number, value))
         if len(errors) >= MAX_REPORTED_ERRORS:
             break
-    # Clashes between rows are checked on the rows that parsed, so one report lists every problem.
-    errors.extend(importer.check_together(actor, parsed))
-    if errors:
-        raise ImportRejected(errors[:MAX_REPORTED_ERRORS])
-    with transaction.atomic():
-        result = importer.write(actor, parsed)
-        audit.record_bulk_change(
-            actor,
-            model=importer.model,
-            action=AuditAction.IMPORT,
-            count=result.created + result.updated,
-            detail={"created": result.created, "updated": result.updated},
-        )
+    if not rows and not errors:
+        errors.append(RowError(0, "", _("There are no rows: give at least one.")))
+    try:
+        with transaction.atomic():
+            if getattr(importer, "is_delivery", False):
+                deliveries_lock(actor.municipality.pk)
+            # Clashes between rows are checked on the rows that parsed, so one report lists every problem.
+            errors.extend(importer.check_together(actor, parsed))
+            if errors:
+                raise ImportRejected(errors[:MAX_REPORTED_ERRORS])
+            result = importer.write(actor, parsed)
+            audit.record_bulk_change(
+                actor,
+                model=importer.model,
+                action=AuditAction.IMPORT,
+                count=result.created + result.updated,
+                detail={"created": result.created, "updated": result.updated},
+            )
+    except IntegrityError as error:
+        raise ImportConflict() from error
     return result

@@ -20,3 +20,10 @@ def advisory_lock(key: str) -> None:
     number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+
+
+def deliveries_lock(municipality_id: int) -> None:
+    """Deliveries of people of one municipality run one at a time (matching, then writing), and a
+    review decision waits for a running delivery: two deliveries of the same new worker make one
+    person, and neither writes what it read before the other wrote."""
+    advisory_lock(f"deliveries:{municipality_id}")

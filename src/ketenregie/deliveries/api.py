@@ -35,7 +35,7 @@ from rest_framework.views import APIView
 
 from ketenregie.api.base import api_actor, requires
 from ketenregie.api.throttling import AnonRateThrottle, ClientAddressMixin, UserRateThrottle
-from ketenregie.core.imports import ImportRejected, RowError, run_rows
+from ketenregie.core.imports import ImportConflict, ImportRejected, RowError, run_rows
 from ketenregie.core.permissions import Capability
 from ketenregie.deliveries.employments import EmploymentImporter
 from ketenregie.deliveries.imports import LabourMigrantImporter
@@ -135,6 +135,13 @@ class DeliveryResultSerializer(serializers.Serializer):
 
 
 # The edge both endpoints share.
+
+
+class DeliveryConflict(exceptions.APIException):
+    """Another delivery wrote the same people at the same moment: nothing of this one was written."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 def _param(index: int | None, field: str = "") -> str:
@@ -252,6 +259,8 @@ class DeliveryView(APIView):
                 actor=actor, context=context, row_count=len(importer_rows), error_count=len(rejected.errors)
             )
             raise exceptions.ValidationError(row_problems(rejected.errors)) from None
+        except ImportConflict as conflict:
+            raise DeliveryConflict(str(conflict)) from None
         delivery = importer.delivery
         assert delivery is not None
         answer: dict[str, int] = {"id": delivery.pk, "rowCount": delivery.row_count}
@@ -272,6 +281,9 @@ _RESPONSES = {
         "named rows[i].field (or employerKvk, source, obligation)."
     ),
     403: OpenApiResponse(description="The role does not deliver, or not as this employer."),
+    409: OpenApiResponse(
+        description="Another delivery changed the same people at the same time; deliver again."
+    ),
 }
 
 

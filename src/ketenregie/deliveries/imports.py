@@ -29,8 +29,10 @@ from ketenregie.deliveries.models import DeliveredPerson, Delivery, DeliverySour
 from ketenregie.deliveries.services import (
     PARTNER_SOURCES,
     DeliveryContext,
+    decided_reviews,
     delivery_record,
     ensure_may_deliver,
+    review_identity,
     review_values,
 )
 from ketenregie.people.delivered import DeliveredRow, Match, apply_delivered, match_delivered
@@ -121,6 +123,8 @@ class LabourMigrantImporter:
         self.review_count = 0
         self._matches: dict[int, Match] = {}
         self._checked = False
+        # Rows about a worker whose earlier review civil affairs dismissed: neither applied nor reviewed.
+        self._dismissed: set[int] = set()
         self._form: LabourMigrantRowForm | None = None
         self.rows_seen = 0  # read by the edge that records a refused delivery
 
@@ -194,7 +198,9 @@ class LabourMigrantImporter:
                 )
         if errors:
             return errors
-        matches = match_delivered(actor=actor, rows=[r.value for r in rows])
+        matches = self._with_decisions(
+            actor, rows, match_delivered(actor=actor, rows=[r.value for r in rows])
+        )
         by_person: dict[int, list[int]] = defaultdict(list)
         for row, match in zip(rows, matches, strict=True):
             self._matches[row.number] = match
@@ -221,6 +227,27 @@ class LabourMigrantImporter:
                     for number in numbers
                 )
         return errors
+
+    def _with_decisions(
+        self, actor: Actor, rows: list[ParsedRow[DeliveredRow]], matches: list[Match]
+    ) -> list[Match]:
+        """An uncertain row about a worker civil affairs already decided on follows that decision: the
+        person linked or registered then, or nothing when the row was dismissed (no new review)."""
+        uncertain = [review_identity(r.value) for r, m in zip(rows, matches, strict=True) if m.needs_review]
+        if not uncertain:
+            return matches
+        decided = decided_reviews(actor=actor, identities=uncertain)
+        result: list[Match] = []
+        for row, match in zip(rows, matches, strict=True):
+            review = decided.get(review_identity(row.value)) if match.needs_review else None
+            if review is None:
+                result.append(match)
+            elif review.status == ReviewStatus.DISMISSED:
+                self._dismissed.add(row.number)
+                result.append(Match())
+            else:
+                result.append(Match(person=review.person))
+        return result
 
     def _check_addresses(self, actor: Actor, rows: list[ParsedRow[DeliveredRow]]) -> list[RowError]:
         keys = {row.value.address_key for row in rows if row.value.address_key is not None}
@@ -259,11 +286,12 @@ class LabourMigrantImporter:
         certain = [
             (r.value, self._matches[r.number].person)
             for r in rows
-            if not self._matches[r.number].needs_review
+            if not self._matches[r.number].needs_review and r.number not in self._dismissed
         ]
+        dismissed = [r.value for r in rows if r.number in self._dismissed]
         uncertain = [(r.value, self._matches[r.number]) for r in rows if self._matches[r.number].needs_review]
         applied = apply_delivered(actor=actor, items=certain)
-        result = ImportResult()
+        result = ImportResult(unchanged=len(dismissed))
         for item in applied:
             setattr(result, item.outcome, getattr(result, item.outcome) + 1)
         self.review_count = len(uncertain)
@@ -285,7 +313,7 @@ class LabourMigrantImporter:
             ]
             + [
                 (actor.municipality.pk, delivery.pk, row.number, None, row.address_id)
-                for row, _m in uncertain
+                for row in [*(row for row, _m in uncertain), *dismissed]
             ],
         )
         self._open_reviews(actor, delivery, uncertain)
@@ -316,6 +344,7 @@ class LabourMigrantImporter:
                         delivery=delivery,
                         row_number=row.number,
                         values=values,
+                        identity=review_identity(row),
                         reason=match.reason[:200],
                     ),
                     match.candidates,

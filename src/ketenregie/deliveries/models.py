@@ -190,6 +190,14 @@ class MatchReview(TenantModel, VersionedModel):
     row_number = models.PositiveIntegerField(_("row"))
     values = models.JSONField(_("delivered values"), help_text=_("The row as delivered, after validation."))
     reason = models.CharField(_("why it needs a review"), max_length=200)
+    # Who the row is about (deliveries.services.review_identity): a later delivery of the same worker
+    # reuses the decision instead of asking again.
+    identity = models.CharField(
+        _("delivered identity"),
+        max_length=500,
+        blank=True,
+        help_text=_("The BSN, or the normalised name and date of birth, as delivered."),
+    )
     candidates = models.ManyToManyField(
         "people.Person", related_name="+", blank=True, verbose_name=_("possible matches")
     )
@@ -218,7 +226,10 @@ class MatchReview(TenantModel, VersionedModel):
         ordering = ["-delivery__delivered_at", "row_number"]
         verbose_name = _("match to review")
         verbose_name_plural = _("matches to review")
-        indexes = [models.Index(fields=["municipality", "status"], name="match_review_status")]
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="match_review_status"),
+            models.Index(fields=["municipality", "identity"], name="match_review_identity"),
+        ]
 
 
 class RefusedDelivery(TenantModel):

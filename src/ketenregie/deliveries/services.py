@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
-from ketenregie.core.imports import ImportResult
+from ketenregie.core.imports import ImportResult, chunked
+from ketenregie.core.locks import deliveries_lock
 from ketenregie.core.models import AuditAction, Organisation
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import ensure_same_municipality
@@ -285,6 +288,8 @@ def review_decide(
     when someone decided in between."""
     actor.require(Capability.EDIT_PEOPLE)
     ensure_same_municipality(actor, review)
+    # The lock deliveries take: a delivery running now matches and writes before or after this decision.
+    deliveries_lock(actor.municipality.pk)
     locked = MatchReview.objects.select_for_update().get(pk=review.pk)
     if locked.version != expected_version:
         raise ConcurrentEditError(review)
@@ -294,6 +299,7 @@ def review_decide(
     if decision == ReviewDecision.LINK:
         if person is None or not locked.candidates.filter(pk=person.pk).exists():
             raise ValidationError({"person": _("Choose one of the possible matches.")})
+        _fill_in_bsn(actor, person, row.bsn)
         applied = apply_delivered(actor=actor, items=[(row, person)])[0]
         status = ReviewStatus.LINKED
     elif decision == ReviewDecision.CREATE:
@@ -332,6 +338,46 @@ def review_decide(
         changed_fields=["status", "person", "decided_by", "decided_at"],
     )
     return locked
+
+
+def _fill_in_bsn(actor: Actor, person: Person, bsn: str) -> None:
+    """Linking a row with a BSN to a person without one gives them the BSN, unless another person in
+    the register holds it (then the link stands and the BSN stays with the other)."""
+    if not bsn or person.bsn:
+        return
+    if Person.objects.filter(municipality=actor.municipality, bsn=bsn).exists():
+        return
+    updated = Person.objects.filter(pk=person.pk, bsn="").update(
+        bsn=bsn, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated:
+        person.refresh_from_db()
+        audit.record_change(actor, instance=person, action=AuditAction.UPDATE, changed_fields=["bsn"])
+
+
+def review_identity(row: DeliveredRow) -> str:
+    """Who a delivered row is about, as the key of decided reviews: the BSN, or else the surname (with
+    its prefix), given names and date of birth normalised as the matcher compares them."""
+    if row.bsn:
+        return f"bsn:{row.bsn}"
+    surname, given, born = row.name_key
+    return f"name:{surname}|{given}|{born.isoformat() if born else ''}"
+
+
+def decided_reviews(*, actor: Actor, identities: Iterable[str]) -> dict[str, MatchReview]:
+    """The latest decision per delivered identity (linked or created with a person still there, or
+    dismissed), so a later delivery of the same worker applies it instead of opening a new review."""
+    decided: dict[str, MatchReview] = {}
+    for part in chunked(sorted(set(identities)), 2000):
+        for review in (
+            MatchReview.objects.filter(municipality=actor.municipality, identity__in=part)
+            .exclude(status=ReviewStatus.OPEN)
+            .exclude(status__in=[ReviewStatus.LINKED, ReviewStatus.CREATED], person__isnull=True)
+            .select_related("person")
+            .order_by("decided_at", "pk")
+        ):
+            decided[review.identity] = review  # the latest wins
+    return decided
 
 
 def review_values(row: DeliveredRow) -> dict[str, Any]:

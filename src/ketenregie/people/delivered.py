@@ -26,7 +26,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +38,6 @@ from ketenregie.core.imports import chunked
 from ketenregie.core.permissions import Capability
 from ketenregie.core.text import normalise_name
 from ketenregie.people.models import (
-    REGISTER_SOURCES,
     AddressFunction,
     LabourMigrant,
     Person,
@@ -45,6 +46,8 @@ from ketenregie.people.models import (
     ResidenceSource,
     VerificationStatus,
 )
+from ketenregie.people.names import surname_key, surname_lookups
+from ketenregie.people.stays import stay_addresses_ended
 
 CHUNK = 2000
 PERSON_COLUMNS = (
@@ -80,7 +83,7 @@ class DeliveredRow:
 
     @property
     def name_key(self) -> tuple[str, str, dt.date | None]:
-        return (normalise_name(self.surname), normalise_name(self.given_names), self.birth_date)
+        return (surname_key("", self.surname), normalise_name(self.given_names), self.birth_date)
 
 
 @dataclass
@@ -104,16 +107,8 @@ class Applied:
     outcome: str  # "created", "updated" or "unchanged"
 
 
-def _surname_variants(surname: str) -> set[str]:
-    """The spellings to look up: as delivered, in upper, lower and title case, with and without
-    accents. Exact values keep the lookup on the (municipality, surname, birth_date) index."""
-    plain = " ".join(surname.split())
-    forms = {plain, normalise_name(plain)}
-    return {variant for form in forms for variant in (form, form.upper(), form.lower(), form.title())}
-
-
 def _contradicts(row: DeliveredRow, person: Person) -> bool:
-    if normalise_name(person.surname) != normalise_name(row.surname):
+    if surname_key(person.surname_prefix, person.surname) != surname_key("", row.surname):
         return True
     return bool(row.birth_date and person.birth_date and row.birth_date != person.birth_date)
 
@@ -132,12 +127,14 @@ def match_delivered(*, actor: Actor, rows: Sequence[DeliveredRow]) -> list[Match
     seen: set[int] = set()
     # Chunks of rows, each with only its own names and dates, so every query is an index scan.
     for part in chunked(wanted, 500):
-        names = sorted({v for r in part for v in _surname_variants(r.surname)})
+        names = sorted({v for r in part for v in surname_lookups(r.surname)})
         dates = sorted({r.birth_date for r in part if r.birth_date})
         for person in people.filter(surname__in=names, birth_date__in=dates):
             if person.birth_date is not None and person.pk not in seen:
                 seen.add(person.pk)
-                by_name[(normalise_name(person.surname), person.birth_date)].append(person)
+                by_name[(surname_key(person.surname_prefix, person.surname), person.birth_date)].append(
+                    person
+                )
     return [_match_one(row, by_bsn, by_name) for row in rows]
 
 
@@ -156,7 +153,7 @@ def _match_one(
                 reason=_("The register has this BSN with another surname or date of birth."),
             )
         return Match(person=holders[0])
-    same = by_name.get((normalise_name(row.surname), row.birth_date), []) if row.birth_date else []
+    same = by_name.get((surname_key("", row.surname), row.birth_date), []) if row.birth_date else []
     given = normalise_name(row.given_names)
     if row.bsn:
         # The BSN is new here; a person without a BSN but with the same name may still be them.
@@ -232,7 +229,6 @@ def apply_delivered(
             continue
         changed = _fill_person(person, row)
         if changed:
-            person.version += 1
             person.updated_at = now
             changed_people.append(person)
         profile = profiles.get(person.pk)
@@ -240,16 +236,16 @@ def apply_delivered(
             new_profiles.append(_profile(actor, person, row))
             changed = True
         elif _fill_profile(profile, row):
+            # Like a staff edit (people.services.labour_migrant_record): changed values are a claim again.
+            profile.confirmed_at, profile.confirmed_by = None, None
             changed_profiles.append(profile)
             changed = True
         current = open_living.get(person.pk, [])
         if row.address_id is not None and not any(r.address_id == row.address_id for r in current):
-            for previous in current:
-                if previous.source == row.source and previous.source not in REGISTER_SOURCES:
-                    previous.ends_on = max(today, previous.starts_on or today)
-                    previous.version += 1
-                    previous.updated_at = now
-                    ended.append(previous)
+            for previous in stay_addresses_ended(current, source=row.source, starts_on=today):
+                previous.ends_on = today
+                previous.updated_at = now
+                ended.append(previous)
             new_residences.append((row, person))
             changed = True
         applied.append(Applied(person, "updated" if changed else "unchanged"))
@@ -267,18 +263,23 @@ def apply_delivered(
         person._state.adding = False
     new_profiles.extend(_profile(actor, p, r) for r, p in new_people)
     bulk_insert(LabourMigrant, new_profiles)
+    # The version is raised in the database (F + 1), not from the value read while matching: a staff
+    # form opened before the delivery then gets a conflict instead of overwriting it silently.
     if changed_people:
         Person.objects.bulk_update(
-            changed_people,
-            ["email", "phone", "nationality", "birth_date", "version", "updated_at"],
-            batch_size=CHUNK,
+            changed_people, ["email", "phone", "nationality", "birth_date", "updated_at"], batch_size=CHUNK
         )
+        _bump_versions(Person, changed_people)
     if changed_profiles:
         LabourMigrant.objects.bulk_update(
-            changed_profiles, ["country_of_origin", "arrival_date"], batch_size=CHUNK
+            changed_profiles,
+            ["country_of_origin", "arrival_date", "confirmed_at", "confirmed_by"],
+            batch_size=CHUNK,
         )
+        _bump_versions(LabourMigrant, changed_profiles)
     if ended:
-        Residence.objects.bulk_update(ended, ["ends_on", "version", "updated_at"], batch_size=CHUNK)
+        Residence.objects.bulk_update(ended, ["ends_on", "updated_at"], batch_size=CHUNK)
+        _bump_versions(Residence, ended)
     copy_tuples(
         Residence,
         (
@@ -304,6 +305,13 @@ def apply_delivered(
         ],
     )
     return applied
+
+
+def _bump_versions(model: type[Person] | type[LabourMigrant] | type[Residence], objects: list[Any]) -> None:
+    for part in chunked(objects, CHUNK):
+        model._default_manager.filter(pk__in=[o.pk for o in part]).update(version=F("version") + 1)
+    for instance in objects:
+        instance.version += 1
 
 
 def _by_person(querysets: Iterable[Iterable[LabourMigrant]]) -> dict[int, LabourMigrant]:

@@ -254,9 +254,11 @@ class ResidenceSource(models.TextChoices):
     INSPECTION = "inspection", _("inspection")
 
 
-# The registers' own sources. Every other source is a stay address a partner delivered or a person
-# reported; it takes precedence over the register's address where people are counted (``where_lives``).
+# The registers' own sources (BRP, RNI). Every other source is a stay address: where someone says, or an
+# inspector saw, that a person stays. A stay address never ends a register's residence (people.stays) and
+# takes precedence over the register's address where people are counted (``where_lives``).
 REGISTER_SOURCES = frozenset({ResidenceSource.BRP, ResidenceSource.RNI})
+STAY_SOURCES = frozenset(source for source in ResidenceSource if source not in REGISTER_SOURCES)
 
 
 class VerificationStatus(models.TextChoices):

@@ -6,8 +6,9 @@ form (same BSN; or same surname and date of birth), and the caller must either n
 for a new person explicitly; ``first_registration_record`` refuses otherwise.
 
 The address becomes a residence with source *inspection*, **verified by inspection**: an inspector saw
-the person living there on the day of the visit, and the form is the record of that. When the person's
-current address already is that address, no second residence is made; the existing one is verified.
+the person living there on the day of the visit, and the form is the record of that. It is a stay
+address (people.stays): made beside the BRP/RNI residence, ending only earlier stay addresses. When the
+person already has an open living residence at that address, no second one is made; that one is verified.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from ketenregie.core.services import create_audited, ensure_same_municipality, u
 from ketenregie.core.text import normalise_name
 from ketenregie.core.validators import validate_bsn
 from ketenregie.people.models import (
-    AddressFunction,
     Person,
     RegistrationStatus,
     Residence,
@@ -36,6 +36,8 @@ from ketenregie.people.models import (
     VerificationMethod,
     VerificationStatus,
 )
+from ketenregie.people.names import surname_key
+from ketenregie.people.stays import stay_address_start
 from ketenregie.people.verification import TRANSITIONS, residence_verify
 from ketenregie.places.models import Address
 
@@ -66,27 +68,19 @@ def registration_candidates(
         by_bsn = list(people.filter(bsn=bsn).order_by("pk"))
         for person in by_bsn:
             found[person.pk] = Candidate(person, str(SAME_BSN), certain=len(by_bsn) == 1)
-    wanted_surname = normalise_name(f"{surname_prefix} {surname}")
+    wanted_surname = surname_key(surname_prefix, surname)
     wanted_given = normalise_name(given_names)
     # Names are compared in Python (accents, case, spacing); the date of birth narrows it to a handful.
     for person in people.filter(birth_date=birth_date).order_by("pk"):
         if person.pk in found:
             continue
-        if normalise_name(f"{person.surname_prefix} {person.surname}") != wanted_surname:
+        if surname_key(person.surname_prefix, person.surname) != wanted_surname:
             continue
         same_given = normalise_name(person.given_names) == wanted_given
         found[person.pk] = Candidate(person, str(SAME_NAME if same_given else SAME_SURNAME), certain=False)
     candidates = list(found.values())
     audit.record_views(actor, objects=[c.person for c in candidates], context="registration_candidates")
     return candidates
-
-
-def _current_residence(person: Person) -> Residence | None:
-    return (
-        Residence.objects.filter(person=person, address_function=AddressFunction.LIVING, ends_on__isnull=True)
-        .order_by("-starts_on", "-pk")
-        .first()
-    )
 
 
 @transaction.atomic
@@ -183,20 +177,15 @@ def _update_registration(actor: Actor, person: Person, *, kind: str, bsn: str, t
 
 
 def _residence_at(actor: Actor, person: Person, address: Address, seen_on: dt.date, note: str) -> Residence:
-    from ketenregie.people.services import residence_start
-
-    current = _current_residence(person)
-    if current is not None and current.address_id == address.pk:
-        residence = current
-    else:
-        residence = residence_start(
-            actor=actor,
-            person=person,
-            address=address,
-            starts_on=seen_on,
-            source=ResidenceSource.INSPECTION,
-            verification_status=VerificationStatus.UNVERIFIED,
-        )
+    # Beside the register's (BRP/RNI) residence, never instead of it: people.stays has the rule.
+    residence = stay_address_start(
+        actor=actor,
+        person=person,
+        address=address,
+        starts_on=seen_on,
+        source=ResidenceSource.INSPECTION,
+        verification_status=VerificationStatus.UNVERIFIED,
+    )
     if VerificationStatus.VERIFIED in TRANSITIONS.get(residence.verification_status, frozenset()):
         residence = residence_verify(
             actor=actor,

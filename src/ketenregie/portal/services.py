@@ -25,6 +25,7 @@ from ketenregie.core.text import normalise_name
 from ketenregie.housing.selectors import location_addresses, locations_at_address
 from ketenregie.people import selectors as people_selectors
 from ketenregie.people import services as people_services
+from ketenregie.people import stays as people_stays
 from ketenregie.people.models import Person, RegistrationStatus, ResidenceSource, VerificationStatus
 from ketenregie.places.models import Address
 from ketenregie.places.selectors import with_registered_count
@@ -177,9 +178,10 @@ def address_update_apply(
     reporter: str | None = None,
     activity: Any = None,
 ) -> SelfServiceReport:
-    """Record a verified self-service report: match or create the person, start the new residence
-    (the previous one ends; nothing is overwritten), update contact details with the earlier values kept
-    in the report, and flag what civil affairs (and where needed enforcement) should check."""
+    """Record a verified self-service report: match or create the person, start the new stay address
+    (earlier stay addresses end, the BRP/RNI residence stays: people.stays; nothing is overwritten),
+    update contact details with the earlier values kept in the report, and flag what civil affairs
+    (and where needed enforcement) should check."""
     actor.require(Capability.EDIT_PEOPLE)
     address = Address.objects.select_for_update().get(pk=update.address_id, municipality=actor.municipality)
     person, created = _match_or_create(actor, update)
@@ -197,7 +199,8 @@ def address_update_apply(
         source = (
             ResidenceSource.SELF_SERVICE if update.reporter == ReporterKind.SELF else ResidenceSource.EMPLOYER
         )
-        residence = people_services.residence_start(
+        # A stay address beside the BRP's (people.stays): only the BRP moves its own address.
+        residence = people_stays.stay_address_start(
             actor=actor,
             person=person,
             address=address,

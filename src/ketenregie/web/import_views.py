@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.imports import ImportRejected, run_import
+from ketenregie.core.imports import ImportConflict, ImportRejected, run_import
 from ketenregie.core.permissions import Capability
 from ketenregie.deliveries.models import DeliveryChannel, DeliveryObligation, DeliverySource
 from ketenregie.deliveries.selectors import deliverers
@@ -108,6 +108,8 @@ def import_view(request: HttpRequest, actor: Actor) -> HttpResponse:
         importer = importer_for(kind, delivery)
         try:
             result = run_import(actor=actor, importer=importer, data=data)
+        except ImportConflict as conflict:
+            messages.error(request, str(conflict))
         except ImportRejected as rejected:
             delivery_refused(actor=actor, importer=importer, error_count=len(rejected.errors))
             context["errors"] = rejected.errors

@@ -22,12 +22,10 @@ from ketenregie.core.municipality_codes import RNI_CODE
 from ketenregie.people.brp_tables import iso_country
 from ketenregie.people.gbav.records import PersonRecord
 from ketenregie.people.gbav.report import GbavReport
-from ketenregie.people.models import AddressFunction, Residence, ResidenceSource
+from ketenregie.people.models import STAY_SOURCES, AddressFunction, Residence
 from ketenregie.people.services import RniStay, labour_migrants_mark_rni
 
 BSN_CHUNK = 5000
-# Where a stay address comes from: anyone but the BRP and the RNI themselves.
-STAY_SOURCES = tuple(s for s in ResidenceSource.values if s not in (ResidenceSource.BRP, ResidenceSource.RNI))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.imports import ImportRejected, run_import
+from ketenregie.core.imports import ImportConflict, ImportRejected, run_import
 from ketenregie.core.selectors import municipality_by_code
 from ketenregie.deliveries.models import DeliveryChannel, DeliveryObligation, DeliverySource
 from ketenregie.deliveries.services import DeliveryContext, delivery_context_for, delivery_refused
@@ -59,6 +59,8 @@ class Command(BaseCommand):
         importer = importer_for(options["kind"], context)
         try:
             result = run_import(actor=actor, importer=importer, data=data)
+        except ImportConflict as conflict:
+            raise CommandError(str(conflict)) from None
         except ImportRejected as rejected:
             delivery_refused(actor=actor, importer=importer, error_count=len(rejected.errors))
             for problem in rejected.errors:
