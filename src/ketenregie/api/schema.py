@@ -124,4 +124,8 @@ def add_problem_responses(
                     responses[str(status)] = {"$ref": f"#/components/responses/{_RESPONSE_NAMES[status]}"}
                 elif "content" not in existing:
                     responses[str(status)] = _problem(existing.get("description") or _DESCRIPTIONS[status])
+            # Errors a view documents beyond the common ones (a 409, say) are problem+json too.
+            for status_code, response in responses.items():
+                if int(status_code) >= 400 and "content" not in response and "$ref" not in response:
+                    responses[status_code] = _problem(response.get("description", ""))
     return result
