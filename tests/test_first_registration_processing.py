@@ -47,7 +47,8 @@ def test_a_form_processed_into_an_rni_registration_registers_the_person_where_th
     assert (residence.verification_status, residence.verification_method) == ("verified", "inspection")
     step = ResidenceVerification.objects.get(residence=residence)
     assert step.by_name == "civil_affairs"
-    assert f"First-registration form {form.pk}" in step.note
+    # Written outside a request, the note is in the default language (Dutch).
+    assert f"Eerste vestigingsformulier {form.pk}" in step.note
     assert (processed.status, processed.outcome, processed.person_id) == ("processed", "rni", person.pk)
     assert processed.processed_by == actor.user
     assert processed.processed_at is not None
