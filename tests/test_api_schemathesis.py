@@ -60,7 +60,7 @@ KNOWN_IDS: dict[str, int] = {}
 
 @SCHEMA.hook
 def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
-    resource = context.operation.path.removeprefix("/api/v1/").split("/{")[0]
+    resource = context.operation.path.removeprefix("/").split("/{")[0]
     known = KNOWN_IDS.get(resource)
     if known is None or "id" not in path_parameters:
         return st.just(path_parameters)
