@@ -1,4 +1,4 @@
-"""Deliveries as JSON: ``POST /api/v1/labour-migrants/`` and ``POST /api/v1/employments/``.
+"""Deliveries as JSON: ``POST /api/v1/labour-migrants`` and ``POST /api/v1/employments``.
 
 Both endpoints are one edge (``DeliveryView``): the body's rows become the rows a CSV file would give
 (camelCase fields → the importer's columns, numbered as the lines of that file) and go through the same
