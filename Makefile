@@ -6,7 +6,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 MO_STAMP := var/.messages-compiled
 
-.PHONY: install demo test test-slow test-all lint typecheck schema schema-check messages bench clean
+.PHONY: install demo test test-slow test-all lint api-lint typecheck schema schema-check messages bench clean
 
 install: $(PY_STAMP) $(NODE_STAMP) $(MO_STAMP)
 
@@ -29,7 +29,7 @@ $(MO_STAMP): $(PY_STAMP) $(shell find src -name '*.po')
 demo: install
 	$(BIN)/ketenregie demo
 
-test: install lint schema-check
+test: install lint api-lint schema-check
 	scripts/ensure-chromium
 	$(BIN)/pytest
 
@@ -44,6 +44,11 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
+
+# The committed OpenAPI document follows the NL API Design Rules (Logius' Spectral ruleset, copied in
+# tests/data/adr); tests/test_api.py checks that it is the generated one.
+api-lint: install
+	node_modules/.bin/spectral lint src/ketenregie/api/openapi.yaml --ruleset tests/data/adr/linter.yaml --fail-severity error
 
 schema: install
 	$(BIN)/ketenregie spectacular --file src/ketenregie/api/openapi.yaml --validate --fail-on-warn

@@ -60,9 +60,9 @@ KNOWN_IDS: dict[str, int] = {}
 
 @SCHEMA.hook
 def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
-    resource = context.operation.path.removeprefix("/api/v1/").split("/{")[0]
+    resource = context.operation.path.removeprefix("/").split("/{")[0]
     known = KNOWN_IDS.get(resource)
-    if known is None or "id" not in path_parameters:
+    if known is None or "id" not in (path_parameters or {}):
         return st.just(path_parameters)
     return st.sampled_from([path_parameters, {**path_parameters, "id": known}])
 

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every answer under /api/ carries API-Version, whichever layer gave it.
+    "ketenregie.api.middleware.ApiVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ketenregie.core.middleware.NoStoreMiddleware",
@@ -273,15 +275,33 @@ REST_FRAMEWORK = {
     # The throttles count core.network.client_address; this keeps any plain DRF throttle in step.
     "NUM_PROXIES": TRUSTED_PROXIES,
 }
+# The API's full version (semver), in the API-Version header of every answer (NL API Design Rules,
+# /core/version-header) and in the OpenAPI document; its major version is in the URL (/api/v1).
+API_VERSION = "1.0.0"
+API_BASE_PATH = "/api/v1"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ketenregie API",
     "DESCRIPTION": (
         "Registers of addresses, people, employers and housing locations for a municipality and "
-        "its chain partners. Errors are application/problem+json (RFC 9457)."
+        "its chain partners. Errors are application/problem+json (RFC 9457); every answer carries "
+        "the API's full version in API-Version. Paths have no trailing slash: the old paths with one "
+        "still answer in version 1 (with a Deprecation header and a Link to the new path) and go in "
+        "version 2."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": API_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Paths are relative to the server, which carries the major version (/core/uri-version).
+    "SCHEMA_PATH_PREFIX": API_BASE_PATH,
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVERS": [{"url": API_BASE_PATH, "description": "This installation, version 1 of the API."}],
+    # Who answers questions about this installation's API (/core/doc-openapi-contact); each
+    # municipality sets its own, the defaults are the project's.
+    "CONTACT": {
+        "name": env_str("API_CONTACT_NAME", "Ketenregie"),
+        "email": env_str("API_CONTACT_EMAIL", "api@ketenregie.example"),
+        "url": env_str("API_CONTACT_URL", "https://ketenregie.example/api"),
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     # Several resources have a 'status' now; the permit's keeps the name it had.
     "ENUM_NAME_OVERRIDES": {
@@ -289,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "DeliverySourceEnum": "ketenregie.deliveries.models.DeliverySource",
     },
     "SORT_OPERATIONS": False,
+    "PREPROCESSING_HOOKS": ["ketenregie.api.legacy.drop_legacy_paths"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ketenregie.api.schema.add_problem_responses",

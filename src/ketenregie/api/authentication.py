@@ -16,12 +16,12 @@ class TokenInvalid(exceptions.AuthenticationFailed):
 
 
 class TokenExpired(exceptions.AuthenticationFailed):
-    default_detail = "Token verlopen. Vraag een nieuw token aan via /api/v1/auth/token/."
+    default_detail = "Token verlopen. Vraag een nieuw token aan via /api/v1/auth/token."
     default_code = "tokenExpired"
 
 
 class TokenRevoked(exceptions.AuthenticationFailed):
-    default_detail = "Token ingetrokken. Vraag een nieuw token aan via /api/v1/auth/token/."
+    default_detail = "Token ingetrokken. Vraag een nieuw token aan via /api/v1/auth/token."
     default_code = "tokenRevoked"
 
 

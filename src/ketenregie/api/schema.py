@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
+from ketenregie.api.middleware import API_VERSION_HEADER
 from ketenregie.api.problems import PROBLEM_CONTENT_TYPE
 from ketenregie.core.validators import MAX_ID
 
@@ -79,10 +82,30 @@ def _problem(description: str) -> dict[str, Any]:
     }
 
 
-def _error_statuses(operation: dict[str, Any]) -> list[int]:
+_VERSION_HEADER_REF = {"$ref": f"#/components/headers/{API_VERSION_HEADER}"}
+
+# Methods whose operations can always be sent something wrong (NL API Design Rules, /core/error-handling).
+_WRITES = {"post", "put", "patch"}
+
+
+def _version_header() -> dict[str, Any]:
+    return {
+        "description": "The API's full version (semver); its major version is in the URL.",
+        "required": True,
+        "schema": {"type": "string", "example": settings.API_VERSION},
+    }
+
+
+def _with_version_header(response: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" not in response:
+        response.setdefault("headers", {})[API_VERSION_HEADER] = _VERSION_HEADER_REF
+    return response
+
+
+def _error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     parameters = operation.get("parameters", [])
     statuses = [401, 406, 429, 500]
-    if parameters or "requestBody" in operation:
+    if parameters or "requestBody" in operation or method in _WRITES:
         statuses.append(400)
     if operation.get("security"):
         statuses.append(403)
@@ -95,6 +118,16 @@ def _error_statuses(operation: dict[str, Any]) -> list[int]:
     return sorted(statuses)
 
 
+def _mark_object_dates(schemas: dict[str, Any]) -> None:
+    """A date given as an object (the BRP's ``datum``, which may be partly unknown) says so with
+    ``format: date``, as the NL API Design Rules ask of every date field; ``format`` constrains only
+    strings, so it changes nothing for validators."""
+    for schema in schemas.values():
+        for name, prop in schema.get("properties", {}).items():
+            if name in ("date", "datum") and "$ref" in prop:
+                schema["properties"][name] = {"allOf": [prop], "format": "date"}
+
+
 def _bound_ids(operation: dict[str, Any]) -> None:
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
@@ -105,20 +138,24 @@ def _bound_ids(operation: dict[str, Any]) -> None:
 def add_problem_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
-    """drf-spectacular post-processing hook: the problem responses and the bounds of ids on every operation.
+    """drf-spectacular post-processing hook: the problem responses, the API-Version header on every
+    response and the bounds of ids on every operation.
 
     A view's own description of an error response is kept; only its body is filled in.
     """
     components = result.setdefault("components", {})
     components.setdefault("schemas", {}).update(Problem=PROBLEM_SCHEMA, InvalidParam=INVALID_PARAM_SCHEMA)
+    _mark_object_dates(components["schemas"])
+    components["headers"] = {API_VERSION_HEADER: _version_header()}
     components["responses"] = {
-        name: _problem(_DESCRIPTIONS[status]) for status, name in _RESPONSE_NAMES.items()
+        name: _with_version_header(_problem(_DESCRIPTIONS[status]))
+        for status, name in _RESPONSE_NAMES.items()
     }
     for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             _bound_ids(operation)
             responses = operation.setdefault("responses", {})
-            for status in _error_statuses(operation):
+            for status in _error_statuses(method, operation):
                 existing = responses.get(str(status))
                 if existing is None:
                     responses[str(status)] = {"$ref": f"#/components/responses/{_RESPONSE_NAMES[status]}"}
@@ -128,4 +165,6 @@ def add_problem_responses(
             for status_code, response in responses.items():
                 if int(status_code) >= 400 and "content" not in response and "$ref" not in response:
                     responses[status_code] = _problem(response.get("description", ""))
+            for response in responses.values():
+                _with_version_header(response)
     return result

@@ -21,11 +21,16 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, style={"input_type": "password"})
     name = serializers.CharField(
-        max_length=100, required=False, default="", help_text="A label to recognise the token by later."
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A label to recognise the token by later.",
     )
     otpToken = serializers.CharField(
         max_length=12,
         required=False,
+        allow_blank=True,
         default="",
         help_text="The code from the authenticator app; required for users who set up two-factor login.",
     )

@@ -1,4 +1,4 @@
-"""Deliveries as JSON: ``POST /api/v1/labour-migrants/`` and ``POST /api/v1/employments/``.
+"""Deliveries as JSON: ``POST /api/v1/labour-migrants`` and ``POST /api/v1/employments``.
 
 Both endpoints are one edge (``DeliveryView``): the body's rows become the rows a CSV file would give
 (camelCase fields → the importer's columns, numbered as the lines of that file) and go through the same
@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -81,15 +81,33 @@ class DeliveryHeaderSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field({"type": "string", "format": "date"})
+class DateText(serializers.CharField):
+    """A date as YYYY-MM-DD, read as text: the importer checks it and names the row and column.
+
+    Empty is the same as not given. It is accepted here rather than with ``allow_blank``, which would
+    document the field as "a date or an empty string" and hide the date format from the NL API Design
+    Rules' date check.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data == "":
+            return ""
+        return super().run_validation(data)
+
+
 class DeliveredRowSerializer(serializers.Serializer):
     """One worker. Dates are YYYY-MM-DD; nationality an ISO 3166-1 alpha-2 code."""
 
     bsn = serializers.CharField(required=False, allow_blank=True)
     surname = serializers.CharField()
     givenNames = serializers.CharField(required=False, allow_blank=True)
-    birthDate = serializers.CharField(required=False, allow_blank=True, help_text="Needed without a BSN.")
+    birthDate = DateText(help_text="Needed without a BSN.")
     nationality = serializers.CharField(help_text="ISO 3166-1 alpha-2, e.g. PL (not “Polen”).")
-    arrivalDate = serializers.CharField(required=False, allow_blank=True)
+    arrivalDate = DateText()
     postcode = serializers.CharField()
     houseNumber = serializers.IntegerField()
     houseLetter = serializers.CharField(required=False, allow_blank=True)

@@ -99,7 +99,8 @@ class BewoningenView(BewoningProblemsMixin, APIView):
         ),
         request=PolymorphicProxySerializer(
             component_name="BewoningenQuery",
-            serializers=[BewoningMetPeildatumSerializer, BewoningMetPeriodeSerializer],
+            # Keyed by the value of `type`, so the discriminator maps each value to its body.
+            serializers={PEILDATUM: BewoningMetPeildatumSerializer, PERIODE: BewoningMetPeriodeSerializer},
             resource_type_field_name="type",
         ),
         responses={

@@ -1,4 +1,4 @@
-"""Meldingen through the API. ``POST /api/v1/signals/`` is open to the public (the portal) without login,
+"""Meldingen through the API. ``POST /api/v1/signals`` is open to the public (the portal) without login,
 rate-limited per client; everything else needs a role that handles meldingen."""
 
 from __future__ import annotations
