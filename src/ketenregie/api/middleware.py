@@ -19,10 +19,11 @@ class ApiVersionMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.prefix = settings.API_BASE_PATH.rstrip("/") + "/"
+        self.base = settings.API_BASE_PATH.rstrip("/")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith(self.prefix):
+        # path_info: the path within the application, also when it is served under a prefix.
+        if request.path_info == self.base or request.path_info.startswith(self.base + "/"):
             response[API_VERSION_HEADER] = settings.API_VERSION
         return response

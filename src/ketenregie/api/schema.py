@@ -163,7 +163,8 @@ def add_problem_responses(
                     responses[str(status)] = _problem(existing.get("description") or _DESCRIPTIONS[status])
             # Errors a view documents beyond the common ones (a 409, say) are problem+json too.
             for status_code, response in responses.items():
-                if int(status_code) >= 400 and "content" not in response and "$ref" not in response:
+                is_error = str(status_code).isdigit() and int(status_code) >= 400
+                if is_error and "content" not in response and "$ref" not in response:
                     responses[status_code] = _problem(response.get("description", ""))
             for response in responses.values():
                 _with_version_header(response)

@@ -47,7 +47,7 @@ from ketenregie.people.models import (
     VerificationStatus,
 )
 from ketenregie.people.names import surname_key, surname_lookups
-from ketenregie.people.stays import stay_addresses_ended
+from ketenregie.people.stays import already_here, stay_addresses_ended
 
 CHUNK = 2000
 PERSON_COLUMNS = (
@@ -241,13 +241,18 @@ def apply_delivered(
             changed_profiles.append(profile)
             changed = True
         current = open_living.get(person.pk, [])
-        if row.address_id is not None and not any(r.address_id == row.address_id for r in current):
-            for previous in stay_addresses_ended(current, source=row.source, starts_on=today):
+        if row.address_id is not None:
+            # The same rule as people.stays.stay_address_start: earlier stay addresses elsewhere end
+            # also when the person is already known at the delivered address.
+            elsewhere = [r for r in current if r.address_id != row.address_id]
+            for previous in stay_addresses_ended(elsewhere, source=row.source, starts_on=today):
                 previous.ends_on = today
                 previous.updated_at = now
                 ended.append(previous)
-            new_residences.append((row, person))
-            changed = True
+                changed = True
+            if already_here(current, address_id=row.address_id) is None:
+                new_residences.append((row, person))
+                changed = True
         applied.append(Applied(person, "updated" if changed else "unchanged"))
 
     # COPY rather than INSERT: a 50,000-row delivery creates some 150,000 records.

@@ -3,14 +3,14 @@ by the monitoring selector that shows them."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, QuerySet
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.kpi import KpiResult, Period
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
 from ketenregie.people.models import Person, RegistrationStatus, Residence
-from ketenregie.people.selectors import lives_on
+from ketenregie.people.selectors import lives_on, objects_over_norm
 
 
 def _counts_by_neighbourhood(residences: QuerySet[Residence]) -> dict[int, int]:
@@ -57,17 +57,10 @@ def addresses_over_norm(*, actor: Actor, period: Period) -> KpiResult:
     floor area allows (norm), on the last day."""
     actor.require(Capability.VIEW_KEY_FIGURES)
     norm = norms_for(actor.municipality).floor_area_per_person_m2
-    rows = list(
-        Residence.objects.filter(
-            lives_on(period.last_day), municipality=actor.municipality, address__floor_area_m2__isnull=False
-        )
-        .values("address_id", "address__floor_area_m2", "address__neighbourhood_id")
-        .annotate(n=Count("id"))
-        .filter(address__floor_area_m2__lt=F("n") * norm)
-    )
+    rows = list(objects_over_norm(municipality_id=actor.municipality.pk, on=period.last_day, norm=norm))
     by_neighbourhood: dict[int, int] = {}
     for row in rows:
-        if row["address__neighbourhood_id"]:
-            key = row["address__neighbourhood_id"]
+        if row["neighbourhood_id"]:
+            key = row["neighbourhood_id"]
             by_neighbourhood[key] = by_neighbourhood.get(key, 0) + 1
     return KpiResult.of(len(rows), by_neighbourhood)

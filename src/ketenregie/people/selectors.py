@@ -103,6 +103,26 @@ def lives_on(on: dt.date) -> Q:
     )
 
 
+def objects_over_norm(*, municipality_id: int, on: dt.date, norm: Any) -> QuerySet[Any, Any]:
+    """Addressable objects where more people live (``lives_on``) than the floor area allows, as rows of
+    ``object_id``, ``area``, ``neighbourhood_id`` and ``n``. People at a secondary address (nevenadres)
+    live in the object of its main address, which holds the floor area: the same grouping as the lists'
+    ``registered_count_subquery`` and the risk export."""
+    main = "address__main_address__"
+    return (
+        Residence.objects.filter(lives_on(on), municipality_id=municipality_id)
+        .annotate(
+            object_id=Coalesce(f"{main}id", "address_id"),
+            area=Coalesce(f"{main}floor_area_m2", "address__floor_area_m2"),
+            neighbourhood_id=Coalesce(f"{main}neighbourhood_id", "address__neighbourhood_id"),
+        )
+        .filter(area__isnull=False)
+        .values("object_id", "area", "neighbourhood_id")
+        .annotate(n=Count("id"))
+        .filter(area__lt=F("n") * norm)
+    )
+
+
 def registered_count_subquery(*, on: dt.date | None = None, register_only: bool = False) -> Subquery:
     """Per address (OuterRef pk): how many people live there on ``on`` by ``lives_on`` (the BRP's
     address or a stay address, each person once); ``register_only`` counts the BRP's registrations
@@ -299,11 +319,13 @@ def address_occupancy(*, actor: Actor, address: Address, on: dt.date | None = No
     )
     if address.municipality_id != actor.municipality.pk:
         return occupancy
+    # The addressable object as the lists count it: the address with its secondary addresses.
+    object_ids = [address.pk, *Address.objects.filter(main_address=address).values_list("pk", flat=True)]
     stays = occupancy_rules.address_stays(
-        municipality_id=actor.municipality.pk, address_ids=[address.pk], for_page=True
+        municipality_id=actor.municipality.pk, address_ids=object_ids, for_page=True
     )
     occupants = occupancy_rules.occupants_on(stays, on)
-    here = Residence.objects.filter(address=address, municipality=actor.municipality)
+    here = Residence.objects.filter(address_id__in=object_ids, municipality=actor.municipality)
     counted: dict[Any, int] = dict(here.filter(lives_on(on)).values_list("person_id", "pk"))
     certain = [o for o in occupants if o.state == occupancy_rules.State.CERTAIN]
     occupancy.registered_count = sum(1 for o in certain if o.person_key in counted)
@@ -389,15 +411,7 @@ def people_key_figures(*, actor: Actor) -> PeopleKeyFigures:
         .values_list("person__nationality", "n")[:6]
     )
     norm = norms_for(actor.municipality).floor_area_per_person_m2
-    over_norm = (
-        Residence.objects.filter(
-            lives_on(_today()), municipality=actor.municipality, address__floor_area_m2__isnull=False
-        )
-        .values("address_id", "address__floor_area_m2")
-        .annotate(n=Count("id"))
-        .filter(address__floor_area_m2__lt=F("n") * norm)
-        .count()
-    )
+    over_norm = objects_over_norm(municipality_id=actor.municipality.pk, on=_today(), norm=norm).count()
     return PeopleKeyFigures(
         addresses_over_norm=over_norm,
         registered_residents=status["residents"],

@@ -52,6 +52,18 @@ def stay_addresses_ended(
     ]
 
 
+def already_here(open_living: Iterable[Residence], *, address_id: int) -> Residence | None:
+    """The person's open living residence at this address, of any source, unless it was rejected: a
+    rejected one is no knowledge of the person being there, so a new report makes a new stay address."""
+    for residence in open_living:
+        if (
+            residence.address_id == address_id
+            and residence.verification_status != VerificationStatus.REJECTED
+        ):
+            return residence
+    return None
+
+
 @transaction.atomic
 def stay_address_start(
     *,
@@ -63,9 +75,9 @@ def stay_address_start(
     verification_status: str = VerificationStatus.UNVERIFIED,
 ) -> Residence:
     """Record that ``person`` stays at ``address`` from ``starts_on`` (a living residence of ``source``,
-    beside the register's), ending the earlier stay addresses ``stay_addresses_ended`` names. When the
-    person already has an open living residence at ``address``, that one is returned and nothing new is
-    made."""
+    beside the register's), ending the earlier stay addresses elsewhere that ``stay_addresses_ended``
+    names. When the person already has an open living residence at ``address`` that was not rejected
+    (``already_here``), that one is returned and nothing new is made."""
     actor.require(Capability.EDIT_PEOPLE)
     ensure_same_municipality(actor, person, address)
     if source in REGISTER_SOURCES:
@@ -75,13 +87,16 @@ def stay_address_start(
         .filter(person=person, address_function=AddressFunction.LIVING, ends_on__isnull=True)
         .order_by("-starts_on", "-pk")
     )
-    for residence in open_living:
-        if residence.address_id == address.pk:
-            return residence
-    for previous in stay_addresses_ended(open_living, source=source, starts_on=starts_on):
+    here = already_here(open_living, address_id=address.pk)
+    elsewhere = [residence for residence in open_living if residence.address_id != address.pk]
+    # Also when the person is already known here (by the BRP, say): the news is that they stay here,
+    # so the earlier stay addresses elsewhere end all the same.
+    for previous in stay_addresses_ended(elsewhere, source=source, starts_on=starts_on):
         previous.ends_on = starts_on
         save_versioned(previous, expected_version=previous.version, fields=["ends_on"])
         audit.record_change(actor, instance=previous, action=AuditAction.UPDATE, changed_fields=["ends_on"])
+    if here is not None:
+        return here
     residence = Residence(
         municipality=actor.municipality,
         person=person,

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from ketenregie.core.imports import ImportRejected, run_import
+from ketenregie.core.imports import ImportConflict, ImportRejected, RowError, run_import
 from ketenregie.core.middleware import public_information
 from ketenregie.employers.selectors import EmployerFilter, employer_list
 from ketenregie.infopoint.selectors import (
@@ -456,6 +456,8 @@ def group_upload(request: HttpRequest, portal: Portal) -> HttpResponse:
         importer = GroupRegistrationImporter(employer=employer, activity=activity, language=portal.language)
         try:
             result = run_import(actor=portal.actor, importer=importer, data=form.cleaned_data["file"].read())
+        except ImportConflict as conflict:
+            context["errors"] = [RowError(0, "", str(conflict))]
         except ImportRejected as rejected:
             context["errors"] = rejected.errors
         else:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
-from ketenregie.core.imports import ImportRejected, run_import
+from ketenregie.core.imports import ImportConflict, ImportRejected, run_import
 from ketenregie.core.permissions import Capability
 from ketenregie.monitoring import selectors, services
 from ketenregie.monitoring.forms import CommitmentFilterForm, CommitmentForm
@@ -107,6 +107,8 @@ def monitoring_import(request: HttpRequest, actor: Actor) -> HttpResponse:
         importer = MONITORING_IMPORTS[form.cleaned_data["kind"]][1]()
         try:
             result = run_import(actor=actor, importer=importer, data=form.cleaned_data["file"].read())
+        except ImportConflict as conflict:
+            messages.error(request, str(conflict))
         except ImportRejected as rejected:
             context["errors"] = rejected.errors
             messages.error(
