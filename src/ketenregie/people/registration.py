@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.locks import deliveries_lock
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import create_audited, ensure_same_municipality, update_versioned
 from ketenregie.core.text import normalise_name
@@ -106,6 +107,9 @@ def first_registration_record(
     their residence, verified by inspection. Returns the person and the residence."""
     actor.require(Capability.EDIT_PEOPLE)
     ensure_same_municipality(actor, address, *([person] if person is not None else []))
+    # One at a time with deliveries: a delivery of the same new worker running now would otherwise
+    # make a second person of them.
+    deliveries_lock(actor.municipality.pk)
     if kind not in KINDS:
         raise ValidationError({"outcome": _("Choose an RNI registration or a BRP registration request.")})
     bsn = bsn.strip()

@@ -21,6 +21,7 @@ from django.db import transaction
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import save_versioned
+from ketenregie.core.locks import deliveries_lock
 from ketenregie.core.models import AuditAction
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import ensure_same_municipality
@@ -82,6 +83,9 @@ def stay_address_start(
     ensure_same_municipality(actor, person, address)
     if source in REGISTER_SOURCES:
         raise ValueError("A stay address is not a register's residence; use people.services.residence_start.")
+    # Deliveries write the same people's residences under this lock: taking it first orders the two
+    # writers instead of letting them deadlock on the person's residences.
+    deliveries_lock(actor.municipality.pk)
     open_living = list(
         Residence.objects.select_for_update()
         .filter(person=person, address_function=AddressFunction.LIVING, ends_on__isnull=True)

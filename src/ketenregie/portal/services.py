@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
-from ketenregie.core.locks import advisory_lock
+from ketenregie.core.locks import advisory_lock, deliveries_lock
 from ketenregie.core.models import AuditAction, Municipality
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
@@ -183,6 +183,8 @@ def address_update_apply(
     update contact details with the earlier values kept in the report, and flag what civil affairs
     (and where needed enforcement) should check."""
     actor.require(Capability.EDIT_PEOPLE)
+    # Before any row lock: a delivery writing the same people holds this lock, then the rows.
+    deliveries_lock(actor.municipality.pk)
     address = Address.objects.select_for_update().get(pk=update.address_id, municipality=actor.municipality)
     person, created = _match_or_create(actor, update)
     person = Person.objects.select_for_update().get(pk=person.pk)
