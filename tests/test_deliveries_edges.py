@@ -314,3 +314,15 @@ def test_the_covenant_overview_export_is_recorded_in_the_audit_trail(
     assert event.detail["filters"]["status"] == "overdue"
     client_as(Role.POLICY).get(url)
     assert AuditEvent.objects.filter(action="export").count() == 1
+
+
+def test_a_delivery_refused_for_the_shape_of_its_rows_is_kept_too(
+    api_as: Callable[[str], APIClient], personas: dict[str, Any], agency: Employer
+) -> None:
+    """Refused before the runner (a row without its BSN), but the deliverer is known: a trace all the same."""
+    _partner_is(personas, agency)
+    row = {k: v for k, v in _employment("111222333").items() if k != "bsn"}
+    response = api_as(Role.PARTNER).post("/api/v1/employments/", {"rows": [row]}, format="json")
+    assert response.status_code == 400
+    refused = RefusedDelivery.objects.get()
+    assert (refused.employer, refused.row_count, refused.error_count) == (agency, 1, 1)

@@ -249,11 +249,6 @@ class DeliveryView(APIView):
             )
         header = DeliveryHeaderSerializer(data={k: v for k, v in body.items() if k != "rows"})
         header.is_valid(raise_exception=True)
-        importer_rows, problems = rows_from_body(
-            rows, columns=self.columns, required=self.importer_class.required_columns
-        )
-        if problems:
-            raise exceptions.ValidationError(problems)
         try:
             context = delivery_context_for(
                 actor=actor,
@@ -269,6 +264,15 @@ class DeliveryView(APIView):
             ) from None
         except PermissionDenied as error:
             raise exceptions.PermissionDenied(str(error)) from None
+        importer_rows, problems = rows_from_body(
+            rows, columns=self.columns, required=self.importer_class.required_columns
+        )
+        if problems:
+            # Refused before the runner, but once the deliverer is known: a trace like every refusal.
+            delivery_refused_record(
+                actor=actor, context=context, row_count=len(rows), error_count=len(problems)
+            )
+            raise exceptions.ValidationError(problems)
         importer = self.importer_class(context)
         try:
             result = run_rows(actor=actor, importer=importer, rows=importer_rows)
