@@ -123,6 +123,15 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     request = context.get("request")
     instance = request.get_full_path() if request is not None else ""
     if isinstance(exc, ConcurrentEditError):
+        # A versioned update (If-Match, api.concurrency) whose version is stale failed its precondition:
+        # 412, in one place for every viewset. A write without If-Match that clashed is a 409.
+        if request is not None and request.headers.get("If-Match"):
+            return problem_response(
+                status_code=status.HTTP_412_PRECONDITION_FAILED,
+                detail=str(exc),
+                code="preconditionFailed",
+                instance=instance,
+            )
         return problem_response(
             status_code=status.HTTP_409_CONFLICT, detail=str(exc), code="conflict", instance=instance
         )

@@ -20,7 +20,6 @@ from rest_framework.response import Response
 
 from ketenregie.api.base import api_actor, requires
 from ketenregie.api.concurrency import if_match_version
-from ketenregie.api.problems import problem_response
 from ketenregie.cases import selectors, services
 from ketenregie.cases.access import CaseAccess, can_see_cases
 from ketenregie.cases.api_serializers import (
@@ -48,7 +47,6 @@ from ketenregie.cases.models import (
 )
 from ketenregie.cases.selectors import CaseFilter
 from ketenregie.core.actor import Actor
-from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import Organisation
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import parse_id
@@ -61,15 +59,6 @@ class CanSeeCases(BasePermission):
         if request.user is None or not request.user.is_authenticated:
             return False
         return can_see_cases(api_actor(request))
-
-
-def _problem(request: Request, error: ConcurrentEditError) -> Response:
-    return problem_response(
-        status_code=status.HTTP_412_PRECONDITION_FAILED,
-        detail=str(error),
-        code="preconditionFailed",
-        instance=request.get_full_path(),
-    )
 
 
 def _validation(error: DjangoValidationError) -> exceptions.ValidationError:
@@ -253,8 +242,6 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         try:
             change(actor, case, expected, body.validated_data)
-        except ConcurrentEditError as error:
-            return _problem(request, error)
         except DjangoValidationError as error:
             raise _validation(error) from None
         return self._detail_response(request, pk)
@@ -310,8 +297,6 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             finding = services.finding_update(
                 actor=actor, finding=finding, expected_version=expected, **changes
             )
-        except ConcurrentEditError as error:
-            return _problem(request, error)
         except DjangoValidationError as error:
             raise _validation(error) from None
         response = Response(FindingSerializer(finding).data)

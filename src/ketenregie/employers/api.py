@@ -4,14 +4,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ketenregie.api.base import api_actor, query_bool, requires
 from ketenregie.api.concurrency import if_match_version
-from ketenregie.api.problems import problem_response
-from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import validate_kvk_number
 from ketenregie.employers import selectors, services
@@ -118,17 +116,9 @@ class EmployerViewSet(
             return expected
         serializer = self.get_serializer(employer, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.employer_update(
-                actor=actor, employer=employer, expected_version=expected, **serializer.validated_data
-            )
-        except ConcurrentEditError as error:
-            return problem_response(
-                status_code=status.HTTP_412_PRECONDITION_FAILED,
-                detail=str(error),
-                code="preconditionFailed",
-                instance=request.get_full_path(),
-            )
+        services.employer_update(
+            actor=actor, employer=employer, expected_version=expected, **serializer.validated_data
+        )
         fresh = self.get_queryset().get(pk=employer.pk)
         response = Response(self.get_serializer(fresh).data)
         response["ETag"] = f'"{fresh.version}"'

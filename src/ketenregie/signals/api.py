@@ -16,9 +16,7 @@ from rest_framework.throttling import BaseThrottle
 
 from ketenregie.api.base import IdField, api_actor, requires
 from ketenregie.api.concurrency import if_match_version
-from ketenregie.api.problems import problem_response
 from ketenregie.api.throttling import AnonRateThrottle, UserRateThrottle
-from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import Municipality
 from ketenregie.core.permissions import Capability
 from ketenregie.signals import selectors, services
@@ -296,41 +294,33 @@ class SignalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         body = SignalChangeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            if "addressId" in data:
-                from ketenregie.places.selectors import address_get
+        if "addressId" in data:
+            from ketenregie.places.selectors import address_get
 
-                address = address_get(actor=actor, address_id=data["addressId"])
-                signal = services.signal_resolve_address(
-                    actor=actor, signal=signal, expected_version=expected, address=address
-                )
-                expected = signal.version
-            if "category" in data or data.get("status") == SignalStatus.TRIAGED:
-                category = self._category(actor.municipality, data.get("category", "")) or signal.category
-                signal = services.signal_triage(
-                    actor=actor,
-                    signal=signal,
-                    expected_version=expected,
-                    category=category,
-                    assigned_to=signal.assigned_to,
-                )
-                expected = signal.version
-            if data.get("status") == SignalStatus.CLOSED:
-                if "result" not in data:
-                    raise exceptions.ValidationError({"result": ["Sluiten vraagt om een resultaat."]})
-                signal = services.signal_close(
-                    actor=actor,
-                    signal=signal,
-                    expected_version=expected,
-                    result=data["result"],
-                    note=data.get("resultNote", ""),
-                )
-        except ConcurrentEditError as error:
-            return problem_response(
-                status_code=status.HTTP_412_PRECONDITION_FAILED,
-                detail=str(error),
-                code="preconditionFailed",
-                instance=request.get_full_path(),
+            address = address_get(actor=actor, address_id=data["addressId"])
+            signal = services.signal_resolve_address(
+                actor=actor, signal=signal, expected_version=expected, address=address
+            )
+            expected = signal.version
+        if "category" in data or data.get("status") == SignalStatus.TRIAGED:
+            category = self._category(actor.municipality, data.get("category", "")) or signal.category
+            signal = services.signal_triage(
+                actor=actor,
+                signal=signal,
+                expected_version=expected,
+                category=category,
+                assigned_to=signal.assigned_to,
+            )
+            expected = signal.version
+        if data.get("status") == SignalStatus.CLOSED:
+            if "result" not in data:
+                raise exceptions.ValidationError({"result": ["Sluiten vraagt om een resultaat."]})
+            signal = services.signal_close(
+                actor=actor,
+                signal=signal,
+                expected_version=expected,
+                result=data["result"],
+                note=data.get("resultNote", ""),
             )
         fresh = selectors.signal_get(actor=actor, signal_id=signal.pk)
         response = Response(self.get_serializer(fresh).data)
