@@ -10,6 +10,8 @@ silently.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -49,7 +51,25 @@ class DeliveryObligation(models.TextChoices):
     OWN_OBSERVATION = "own_observation", _("own observation (inspection, information point)")
 
 
-class Delivery(TenantModel):
+class NamesItsDeliverer:
+    """The deliverer as shown: the employer, else the organisation, else the account or command."""
+
+    employer: Any
+    employer_id: int | None
+    organisation: Any
+    organisation_id: int | None
+    delivered_by_name: str
+
+    @property
+    def deliverer_name(self) -> str:
+        if self.employer_id and self.employer is not None:
+            return str(self.employer.name)
+        if self.organisation_id and self.organisation is not None:
+            return str(self.organisation.name)
+        return self.delivered_by_name
+
+
+class Delivery(NamesItsDeliverer, TenantModel):
     kind = models.CharField(_("kind"), max_length=20, choices=DeliveryKind.choices)
     source = models.CharField(_("delivered by (kind)"), max_length=20, choices=DeliverySource.choices)
     employer = models.ForeignKey(
@@ -129,14 +149,6 @@ class Delivery(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.delivered_at:%Y-%m-%d}"
-
-    @property
-    def deliverer_name(self) -> str:
-        if self.employer_id and self.employer is not None:
-            return self.employer.name
-        if self.organisation_id and self.organisation is not None:
-            return self.organisation.name
-        return self.delivered_by_name
 
 
 class DeliveredPerson(TenantModel):
@@ -232,7 +244,7 @@ class MatchReview(TenantModel, VersionedModel):
         ]
 
 
-class RefusedDelivery(TenantModel):
+class RefusedDelivery(NamesItsDeliverer, TenantModel):
     """A delivery refused as a whole, kept so that refusals leave a trace: who tried, what kind, how
     many rows and how many problems. Never a value of a row: a refusal names a person's BSN or name,
     and the refused rows are not the register's to keep. A partner that probes the register with
@@ -273,11 +285,3 @@ class RefusedDelivery(TenantModel):
         ordering = ["-refused_at", "-pk"]
         verbose_name = _("refused delivery")
         verbose_name_plural = _("refused deliveries")
-
-    @property
-    def deliverer_name(self) -> str:
-        if self.employer_id and self.employer is not None:
-            return self.employer.name
-        if self.organisation_id and self.organisation is not None:
-            return self.organisation.name
-        return self.delivered_by_name
