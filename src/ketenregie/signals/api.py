@@ -14,13 +14,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from ketenregie.api.base import IdField, api_actor, requires
+from ketenregie.api.base import api_actor, requires
 from ketenregie.api.concurrency import if_match_version
 from ketenregie.api.throttling import AnonRateThrottle, UserRateThrottle
 from ketenregie.core.models import Municipality
 from ketenregie.core.permissions import Capability
 from ketenregie.signals import selectors, services
-from ketenregie.signals.models import Signal, SignalChannel, SignalResult, SignalStatus
+from ketenregie.signals.api_serializers import (
+    SignalChangeSerializer,
+    SignalReceiptSerializer,
+    SignalSerializer,
+    SignalSubmitSerializer,
+    SuggestSerializer,
+)
+from ketenregie.signals.models import Signal, SignalChannel, SignalStatus
 from ketenregie.signals.selectors import QUEUES, SignalFilter
 from ketenregie.signals.services import ReportedAddress, Reporter
 
@@ -29,126 +36,6 @@ class SignalSubmitThrottle(AnonRateThrottle):
     """Anonymous meldingen per client address; logged-in callers have the ordinary user rate."""
 
     scope = "signal_submit"
-
-
-class SignalSerializer(serializers.ModelSerializer):
-    reference = serializers.CharField(read_only=True)
-    receivedAt = serializers.DateTimeField(source="received_at", read_only=True)
-    category = serializers.CharField(source="category.code", read_only=True)
-    categoryName = serializers.CharField(source="category.name", read_only=True)
-    mainCategory = serializers.CharField(source="category.top_code", read_only=True)
-    addressId = serializers.IntegerField(source="address_id", allow_null=True, read_only=True)
-    address = serializers.SerializerMethodField()
-    locationText = serializers.CharField(source="location_text", read_only=True)
-    needsAddress = serializers.BooleanField(source="needs_address", read_only=True)
-    resultNote = serializers.CharField(source="result_note", read_only=True)
-    dueOn = serializers.DateField(source="due_on", read_only=True)
-    overdue = serializers.SerializerMethodField()
-    triagedAt = serializers.DateTimeField(source="triaged_at", allow_null=True, read_only=True)
-    closedAt = serializers.DateTimeField(source="closed_at", allow_null=True, read_only=True)
-    duplicateOf = serializers.IntegerField(source="duplicate_of_id", allow_null=True, read_only=True)
-    suggestedCategory = serializers.SerializerMethodField()
-    suggestionConfidence = serializers.FloatField(
-        source="suggestion_confidence", allow_null=True, read_only=True
-    )
-    reporterInformedAt = serializers.DateTimeField(
-        source="reporter_informed_at", allow_null=True, read_only=True
-    )
-
-    class Meta:
-        model = Signal
-        fields = [
-            "id",
-            "reference",
-            "receivedAt",
-            "channel",
-            "category",
-            "categoryName",
-            "mainCategory",
-            "description",
-            "addressId",
-            "address",
-            "locationText",
-            "needsAddress",
-            "status",
-            "result",
-            "resultNote",
-            "dueOn",
-            "overdue",
-            "triagedAt",
-            "closedAt",
-            "duplicateOf",
-            "suggestedCategory",
-            "suggestionConfidence",
-            "reporterInformedAt",
-            "version",
-        ]
-        read_only_fields = fields
-
-    def get_address(self, signal: Signal) -> str | None:
-        return signal.address.label if signal.address else None
-
-    def get_overdue(self, signal: Signal) -> bool:
-        return signal.is_overdue()
-
-    def get_suggestedCategory(self, signal: Signal) -> str | None:
-        return signal.suggested_category.code if signal.suggested_category else None
-
-
-class ReportedAddressSerializer(serializers.Serializer):
-    postcode = serializers.RegexField(r"^[1-9]\d{3}\s?[A-Za-z]{2}$", required=False, allow_blank=True)
-    houseNumber = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=99999)
-    houseLetter = serializers.CharField(required=False, allow_blank=True, max_length=1)
-    houseNumberAddition = serializers.CharField(required=False, allow_blank=True, max_length=4)
-
-
-class ReporterSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    email = serializers.EmailField(required=False, allow_blank=True)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
-    language = serializers.ChoiceField(
-        required=False, choices=["nl", "en", "pl", "ro", "bg", "lt", "hu", "uk", "pt", "es"], default="nl"
-    )
-
-
-class SignalSubmitSerializer(serializers.Serializer):
-    municipality = serializers.RegexField(
-        r"^\d{4}$", required=False, help_text="CBS code of the municipality; required without login."
-    )
-    category = serializers.CharField(
-        required=False, allow_blank=True, max_length=60, help_text="Category code."
-    )
-    description = serializers.CharField(min_length=10, max_length=5000)
-    address = ReportedAddressSerializer(required=False)
-    locationText = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    reporter = ReporterSerializer(required=False)
-    channel = serializers.ChoiceField(
-        required=False,
-        choices=[c for c in SignalChannel.values if c != SignalChannel.PARTNER],
-        help_text="Staff only; the public channel is 'portal'.",
-    )
-
-
-class SignalReceiptSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    reference = serializers.CharField()
-    receivedAt = serializers.DateTimeField()
-    status = serializers.CharField()
-    needsAddress = serializers.BooleanField(
-        help_text="True when the address was not found; it will be resolved."
-    )
-
-
-class SignalChangeSerializer(serializers.Serializer):
-    category = serializers.CharField(required=False, max_length=60)
-    addressId = IdField(required=False)
-    status = serializers.ChoiceField(required=False, choices=[SignalStatus.TRIAGED, SignalStatus.CLOSED])
-    result = serializers.ChoiceField(required=False, choices=[r for r in SignalResult.values if r])
-    resultNote = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class SuggestSerializer(serializers.Serializer):
-    text = serializers.CharField(min_length=1, max_length=5000)
 
 
 @extend_schema_view(
