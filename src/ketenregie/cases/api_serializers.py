@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ketenregie.api.base import IdField
+from ketenregie.api.fields import ResolvedIdField, ResolvedIdListField
 from ketenregie.cases import selectors
 from ketenregie.cases.access import CaseAccess
 from ketenregie.cases.models import OPEN_CASE_STATUSES, Case, CaseKind, CaseResult, MeasureKind
-from ketenregie.core.models import User
+from ketenregie.cases.selectors import UNKNOWN_ASSIGNEE
+from ketenregie.core.selectors import organisation_by_id
+from ketenregie.places.selectors import addresses_by_ids
+from ketenregie.signals.selectors import signals_by_ids
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -89,22 +92,6 @@ class CaseSignalSerializer(serializers.Serializer):
     receivedAt = serializers.DateTimeField(source="received_at")
     description = serializers.CharField()
     status = serializers.CharField()
-
-
-FINDING_FIELD_MAP = {
-    "noAccess": "no_access",
-    "inhabited": "inhabited",
-    "personsFound": "persons_found",
-    "personsRegistered": "persons_registered",
-    "fireSafetyIssue": "fire_safety_issue",
-    "fireSafetyNotes": "fire_safety_notes",
-    "unregisteredPersons": "unregistered_persons",
-    "registeredNotLiving": "registered_not_living",
-    "exploitationSignals": "exploitation_signals",
-    "exploitationNotes": "exploitation_notes",
-    "otherViolation": "other_violation",
-    "notes": "notes",
-}
 
 
 class FindingSerializer(serializers.Serializer):
@@ -216,88 +203,125 @@ def case_detail_data(actor: Any, case: Case, access: CaseAccess) -> dict[str, An
     }
 
 
+def _signals(context: Mapping[str, Any], ids: Sequence[int]) -> list[Any] | None:
+    return signals_by_ids(actor=context["actor"], ids=ids)
+
+
+def _addresses(context: Mapping[str, Any], ids: Sequence[int]) -> list[Any] | None:
+    return addresses_by_ids(actor=context["actor"], ids=ids)
+
+
+def _assignee(context: Mapping[str, Any], pk: int) -> Any:
+    return selectors.assignable_users(actor=context["actor"]).filter(pk=pk).first()
+
+
+def _organisation(context: Mapping[str, Any], pk: int) -> Any:
+    return organisation_by_id(actor=context["actor"], organisation_id=pk)
+
+
+def _case_address(context: Mapping[str, Any], pk: int) -> Any:
+    """An address of the case's route (the context's ``access``): findings and measures are about those."""
+    return selectors.case_stop_address(access=context["access"], address_id=pk)
+
+
+UNKNOWN_ADDRESS = "Onbekend adres."
+UNKNOWN_ORGANISATION = "Onbekende organisatie."
+
+
 class CaseCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseKind.values)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    plannedOn = serializers.DateField(required=False, allow_null=True)
-    signalIds = serializers.ListField(child=IdField(), required=False)
-    addressIds = serializers.ListField(child=IdField(), required=False)
+    plannedOn = serializers.DateField(source="planned_on", required=False, allow_null=True)
+    signalIds = ResolvedIdListField(
+        source="signals", required=False, resolve=_signals, unknown="Een of meer meldingen bestaan niet."
+    )
+    addressIds = ResolvedIdListField(
+        source="addresses", required=False, resolve=_addresses, unknown="Een of meer adressen bestaan niet."
+    )
 
 
 class CaseChangeSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     status = serializers.ChoiceField(required=False, choices=list(OPEN_CASE_STATUSES))
-    plannedOn = serializers.DateField(required=False, allow_null=True)
-    assignedTo = IdField(required=False, allow_null=True)
-
-    def validate_assignedTo(self, value: int | None) -> User | None:
-        """Only someone who may work on cases in this municipality (never naming anyone else)."""
-        if not value:
-            return None
-        try:
-            return selectors.assignee_get(actor=self.context["actor"], user_id=value)
-        except DjangoValidationError:
-            raise serializers.ValidationError(str(selectors.UNKNOWN_ASSIGNEE)) from None
+    plannedOn = serializers.DateField(source="planned_on", required=False, allow_null=True)
+    # Only someone who may work on cases in this municipality; the refusal never tells who an id names.
+    assignedTo = ResolvedIdField(
+        source="assigned_to", required=False, allow_null=True, resolve=_assignee, unknown=UNKNOWN_ASSIGNEE
+    )
 
 
 class CaseCloseSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=[r for r in CaseResult.values if r])
-    closedOn = serializers.DateField(required=False)
-    closeSignals = serializers.BooleanField(required=False, default=True)
+    closedOn = serializers.DateField(source="closed_on", required=False)
+    closeSignals = serializers.BooleanField(source="close_signals", required=False, default=True)
 
 
 class CaseReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class FindingCreateSerializer(serializers.Serializer):
-    addressId = IdField()
-    foundOn = serializers.DateField(required=False)
-    noAccess = serializers.BooleanField(required=False, default=False)
-    inhabited = serializers.BooleanField(required=False, allow_null=True, default=None)
-    personsFound = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
-    personsRegistered = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
-    fireSafetyIssue = serializers.BooleanField(required=False, default=False)
-    fireSafetyNotes = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    unregisteredPersons = serializers.IntegerField(required=False, min_value=0, max_value=500, default=0)
-    registeredNotLiving = serializers.IntegerField(required=False, min_value=0, max_value=500, default=0)
-    exploitationSignals = serializers.BooleanField(required=False, default=False)
-    exploitationNotes = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    otherViolation = serializers.BooleanField(required=False, default=False)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-
-
 class FindingChangeSerializer(serializers.Serializer):
     """The values to change; what is left out stays as it is."""
 
-    noAccess = serializers.BooleanField(required=False)
+    noAccess = serializers.BooleanField(source="no_access", required=False)
     inhabited = serializers.BooleanField(required=False, allow_null=True)
-    personsFound = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
-    personsRegistered = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
-    fireSafetyIssue = serializers.BooleanField(required=False)
-    fireSafetyNotes = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    unregisteredPersons = serializers.IntegerField(required=False, min_value=0, max_value=500)
-    registeredNotLiving = serializers.IntegerField(required=False, min_value=0, max_value=500)
-    exploitationSignals = serializers.BooleanField(required=False)
-    exploitationNotes = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    otherViolation = serializers.BooleanField(required=False)
+    personsFound = serializers.IntegerField(
+        source="persons_found", required=False, allow_null=True, min_value=0, max_value=500
+    )
+    personsRegistered = serializers.IntegerField(
+        source="persons_registered", required=False, allow_null=True, min_value=0, max_value=500
+    )
+    fireSafetyIssue = serializers.BooleanField(source="fire_safety_issue", required=False)
+    fireSafetyNotes = serializers.CharField(
+        source="fire_safety_notes", required=False, allow_blank=True, max_length=500
+    )
+    unregisteredPersons = serializers.IntegerField(
+        source="unregistered_persons", required=False, min_value=0, max_value=500
+    )
+    registeredNotLiving = serializers.IntegerField(
+        source="registered_not_living", required=False, min_value=0, max_value=500
+    )
+    exploitationSignals = serializers.BooleanField(source="exploitation_signals", required=False)
+    exploitationNotes = serializers.CharField(
+        source="exploitation_notes", required=False, allow_blank=True, max_length=500
+    )
+    otherViolation = serializers.BooleanField(source="other_violation", required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class FindingCreateSerializer(FindingChangeSerializer):
+    """A new finding: what its body leaves out has the model's default."""
+
+    addressId = ResolvedIdField(source="address", resolve=_case_address, unknown=UNKNOWN_ADDRESS)
+    foundOn = serializers.DateField(source="found_on", required=False)
 
 
 class MeasureCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[k for k in MeasureKind.values if k != MeasureKind.HANDOVER])
-    addressId = IdField(required=False, allow_null=True)
+    addressId = ResolvedIdField(
+        source="address", required=False, allow_null=True, resolve=_case_address, unknown=UNKNOWN_ADDRESS
+    )
     addressee = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    issuedOn = serializers.DateField(required=False)
+    issuedOn = serializers.DateField(source="issued_on", required=False)
     amount = serializers.DecimalField(required=False, allow_null=True, max_digits=10, decimal_places=2)
-    maxAmount = serializers.DecimalField(required=False, allow_null=True, max_digits=10, decimal_places=2)
+    maxAmount = serializers.DecimalField(
+        source="max_amount", required=False, allow_null=True, max_digits=10, decimal_places=2
+    )
     deadline = serializers.DateField(required=False, allow_null=True)
-    handedToId = IdField(required=False, allow_null=True)
+    handedToId = ResolvedIdField(
+        source="handed_to",
+        required=False,
+        allow_null=True,
+        resolve=_organisation,
+        unknown=UNKNOWN_ORGANISATION,
+    )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class OrganisationRefSerializer(serializers.Serializer):
-    organisationId = IdField()
+    organisationId = ResolvedIdField(
+        source="organisation", resolve=_organisation, unknown=UNKNOWN_ORGANISATION
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

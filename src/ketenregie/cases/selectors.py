@@ -5,7 +5,6 @@ reporters' contact details and photos are recorded in the audit trail when shown
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -42,7 +41,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.models import Organisation, User
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability, roles_with
-from ketenregie.core.selectors import norms_for
+from ketenregie.core.selectors import norms_for, users_with
 from ketenregie.core.validators import parse_id
 from ketenregie.places.models import Address
 from ketenregie.places.selectors import with_registered_count
@@ -401,19 +400,8 @@ UNKNOWN_ASSIGNEE = gettext_lazy("Unknown or not permitted staff member.")
 
 
 def assignable_users(*, actor: Actor) -> QuerySet[User]:
-    """Who may be a case officer here: active users with a role that manages cases (from the permission
-    table) in an active organisation of the actor's municipality."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__is_active=True,
-            memberships__role__in=roles_with(Capability.MANAGE_CASES),
-            memberships__organisation__is_active=True,
-            memberships__organisation__municipality=actor.municipality,
-        )
-        .distinct()
-        .order_by("username")
-    )
+    """Who may be a case officer here: users with a role that manages cases in the actor's municipality."""
+    return users_with(actor=actor, capability=Capability.MANAGE_CASES)
 
 
 def team_candidates(*, case: Case) -> QuerySet[User]:
@@ -441,24 +429,6 @@ def assignee_get(*, actor: Actor, user_id: object) -> User:
     return user
 
 
-def signals_by_ids(*, actor: Actor, ids: Sequence[object]) -> list[Signal] | None:
-    """The meldingen of the actor's municipality named by ``ids``; None when any id names none of them."""
-    return _by_ids(Signal.objects.filter(municipality=actor.municipality), ids)
-
-
-def addresses_by_ids(*, actor: Actor, ids: Sequence[object]) -> list[Address] | None:
-    """The addresses of the actor's municipality named by ``ids``; None when any id names none of them."""
-    return _by_ids(Address.objects.filter(municipality=actor.municipality), ids)
-
-
-def organisation_by_id(*, actor: Actor, organisation_id: object) -> Organisation | None:
-    """An active organisation of the actor's municipality, or None."""
-    pk = parse_id(organisation_id)
-    if pk is None:
-        return None
-    return Organisation.objects.filter(municipality=actor.municipality, is_active=True, pk=pk).first()
-
-
 def case_stop_address(*, access: CaseAccess, address_id: object) -> Address | None:
     """An address of the case's route, or None: a finding or measure is about an address of the case."""
     pk = parse_id(address_id)
@@ -466,14 +436,6 @@ def case_stop_address(*, access: CaseAccess, address_id: object) -> Address | No
         return None
     stop = access.case.case_addresses.select_related("address").filter(address_id=pk).first()
     return stop.address if stop is not None else None
-
-
-def _by_ids(records: QuerySet[Any], ids: Sequence[object]) -> list[Any] | None:
-    wanted = {parse_id(value) for value in ids}
-    if None in wanted:
-        return None
-    found = list(records.filter(pk__in=wanted))
-    return found if len(found) == len(wanted) else None
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import AuditAction, AuditEvent, Membership, Municipality, Norms, Role
-from ketenregie.core.permissions import Capability, roles_reaching_personal_data
+from ketenregie.core.models import (
+    AuditAction,
+    AuditEvent,
+    Membership,
+    Municipality,
+    Norms,
+    Organisation,
+    Role,
+    User,
+)
+from ketenregie.core.permissions import Capability, roles_reaching_personal_data, roles_with
 from ketenregie.core.validators import parse_id
 
 
@@ -25,6 +36,40 @@ def municipality_by_code(code: str) -> Municipality:
         return Municipality.objects.get(code=code)
     except Municipality.DoesNotExist:
         raise Http404(f"No municipality with CBS code {code}") from None
+
+
+def records_by_ids(records: QuerySet[Any], ids: Sequence[object]) -> list[Any] | None:
+    """The records named by ``ids`` among ``records`` (already limited to what the caller may use); None
+    when any id names none of them, so a caller never learns which one exists elsewhere."""
+    wanted = {parse_id(value) for value in ids}
+    if None in wanted:
+        return None
+    found = list(records.filter(pk__in=wanted))
+    return found if len(found) == len(wanted) else None
+
+
+def organisation_by_id(*, actor: Actor, organisation_id: object) -> Organisation | None:
+    """An active organisation of the actor's municipality, or None."""
+    pk = parse_id(organisation_id)
+    if pk is None:
+        return None
+    return Organisation.objects.filter(municipality=actor.municipality, is_active=True, pk=pk).first()
+
+
+def users_with(*, actor: Actor, capability: Capability) -> QuerySet[User]:
+    """Active users whose active role in an active organisation of the actor's municipality gives
+    ``capability`` (from the permission table)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role__in=roles_with(capability),
+            memberships__organisation__is_active=True,
+            memberships__organisation__municipality=actor.municipality,
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ketenregie.api.base import api_actor, query_bool, requires
-from ketenregie.api.concurrency import if_match_version
+from ketenregie.api.concurrency import expected_version, versioned_response
+from ketenregie.api.viewsets import ApiViewSet
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import validate_kvk_number
 from ketenregie.employers import selectors, services
@@ -72,18 +73,10 @@ class EmployerSerializer(serializers.ModelSerializer):
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
     ),
 )
-class EmployerViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
-    lookup_value_converter = "int"
+class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
     serializer_class = EmployerSerializer
-    filter_backends: list[Any] = []
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_permissions(self) -> list[Any]:
-        if self.action in {"create", "partial_update"}:
-            return [requires(Capability.EDIT_EMPLOYERS)()]
-        return [requires(Capability.VIEW_REGISTERS)()]
+    default_permission = requires(Capability.VIEW_REGISTERS)
+    action_capabilities = dict.fromkeys(["create", "partial_update"], Capability.EDIT_EMPLOYERS)
 
     def get_queryset(self) -> QuerySet[Employer]:
         params = self.request.query_params
@@ -111,15 +104,11 @@ class EmployerViewSet(
     def partial_update(self, request: Request, pk: str) -> Response:
         actor = api_actor(request)
         employer = selectors.employer_get(actor=actor, employer_id=int(pk))
-        expected = if_match_version(request)
-        if isinstance(expected, Response):
-            return expected
+        version = expected_version(request)
         serializer = self.get_serializer(employer, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.employer_update(
-            actor=actor, employer=employer, expected_version=expected, **serializer.validated_data
+            actor=actor, employer=employer, expected_version=version, **serializer.validated_data
         )
         fresh = self.get_queryset().get(pk=employer.pk)
-        response = Response(self.get_serializer(fresh).data)
-        response["ETag"] = f'"{fresh.version}"'
-        return response
+        return versioned_response(self.get_serializer(fresh).data, fresh.version)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
-from ketenregie.core.selectors import norms_for
+from ketenregie.core.selectors import norms_for, records_by_ids
 from ketenregie.places.models import Address, District, Neighbourhood
 
 _POSTCODE_SEARCH = re.compile(r"^\s*([1-9]\d{3})\s?([A-Za-z]{2})\s*(\d+)?\s*$")
@@ -136,6 +136,11 @@ def address_export(*, actor: Actor, filters: AddressFilter, file_format: str) ->
         actor, model=Address, count=addresses.count(), file_format=file_format, filters=asdict(filters)
     )
     return addresses.iterator(chunk_size=2000)
+
+
+def addresses_by_ids(*, actor: Actor, ids: Sequence[object]) -> list[Address] | None:
+    """The addresses of the actor's municipality named by ``ids``; None when any id names none of them."""
+    return records_by_ids(Address.objects.filter(municipality=actor.municipality), ids)
 
 
 def address_get(*, actor: Actor, address_id: int) -> Address:

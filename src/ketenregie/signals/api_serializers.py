@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rest_framework import serializers
 
-from ketenregie.api.base import IdField
+from ketenregie.api.fields import ResolvedCodeField, ResolvedIdField
+from ketenregie.places.selectors import address_find_by_id
+from ketenregie.signals import selectors
 from ketenregie.signals.models import Signal, SignalChannel, SignalResult, SignalStatus
 
 
@@ -116,13 +121,45 @@ class SignalReceiptSerializer(serializers.Serializer):
     )
 
 
+# The same answer for a code that is unknown, retired or another municipality's.
+UNKNOWN_CATEGORY = "Onbekende categorie '{code}'."
+
+
+def _category(context: Mapping[str, Any], code: str) -> Any:
+    return selectors.category_by_code(actor=context["actor"], code=code)
+
+
+def _address(context: Mapping[str, Any], pk: int) -> Any:
+    return address_find_by_id(actor=context["actor"], address_id=pk)
+
+
 class SignalChangeSerializer(serializers.Serializer):
-    category = serializers.CharField(required=False, max_length=60)
-    addressId = IdField(required=False)
+    category = ResolvedCodeField(required=False, max_length=60, resolve=_category, unknown=UNKNOWN_CATEGORY)
+    addressId = ResolvedIdField(source="address", required=False, resolve=_address, unknown="Onbekend adres.")
     status = serializers.ChoiceField(required=False, choices=[SignalStatus.TRIAGED, SignalStatus.CLOSED])
     result = serializers.ChoiceField(required=False, choices=[r for r in SignalResult.values if r])
-    resultNote = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    resultNote = serializers.CharField(
+        source="result_note", required=False, allow_blank=True, max_length=2000
+    )
 
 
 class SuggestSerializer(serializers.Serializer):
     text = serializers.CharField(min_length=1, max_length=5000)
+
+
+class CategorySuggestionSerializer(serializers.Serializer):
+    """A suggested category with the confidence of the suggestion; both null when there is none."""
+
+    category = serializers.CharField(source="category.code", allow_null=True)
+    confidence = serializers.SerializerMethodField()
+
+    def get_confidence(self, suggestion: Any) -> float | None:
+        return round(suggestion.confidence, 3)
+
+
+class SignalReporterSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    language = serializers.CharField()
+    organisation = serializers.CharField()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
+from ketenregie.core.selectors import records_by_ids
 from ketenregie.signals import services
 from ketenregie.signals.models import (
     Signal,
@@ -142,6 +144,11 @@ def signal_queue_counts(*, actor: Actor) -> QueueCounts:
         needs_address=Count("id", filter=Q(needs_address=True)),
     )
     return QueueCounts(**counts)
+
+
+def signals_by_ids(*, actor: Actor, ids: Sequence[object]) -> list[Signal] | None:
+    """The meldingen of the actor's municipality named by ``ids``; None when any id names none of them."""
+    return records_by_ids(Signal.objects.filter(municipality=actor.municipality), ids)
 
 
 def signal_get(*, actor: Actor, signal_id: int) -> Signal:

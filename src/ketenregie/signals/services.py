@@ -422,6 +422,43 @@ def _inform_reporters(signal_ids: list[int]) -> None:
             Signal.objects.filter(pk=signal.pk).update(reporter_informed_at=timezone.now())
 
 
+@transaction.atomic
+def signal_change(
+    *,
+    actor: Actor,
+    signal: Signal,
+    expected_version: int,
+    address: Address | None = None,
+    category: SignalCategory | None = None,
+    status: str = "",
+    result: str = "",
+    result_note: str = "",
+) -> Signal:
+    """One change of a melding as the API sends it: resolve its address, triage (a category, or the
+    status triaged), and/or close it with a result. All of it happens, or none of it."""
+    if status == SignalStatus.CLOSED and not result:
+        raise ValidationError({"result": _("Closing needs a result.")})
+    if address is not None:
+        signal = signal_resolve_address(
+            actor=actor, signal=signal, expected_version=expected_version, address=address
+        )
+        expected_version = signal.version
+    if category is not None or status == SignalStatus.TRIAGED:
+        signal = signal_triage(
+            actor=actor,
+            signal=signal,
+            expected_version=expected_version,
+            category=category or signal.category,
+            assigned_to=signal.assigned_to,
+        )
+        expected_version = signal.version
+    if status == SignalStatus.CLOSED:
+        signal = signal_close(
+            actor=actor, signal=signal, expected_version=expected_version, result=result, note=result_note
+        )
+    return signal
+
+
 def suggest_category(*, municipality: Municipality, text: str) -> tuple[SignalCategory, float] | None:
     """The main category the municipality's classifier suggests for ``text``, with its confidence."""
     stored = SignalClassifier.objects.filter(municipality=municipality).only("id", "labels", "model").first()
@@ -465,6 +502,7 @@ __all__ = [
     "due_on_for",
     "ensure_default_categories",
     "resolve_address",
+    "signal_change",
     "signal_close",
     "signal_mark_investigating",
     "signal_resolve_address",
