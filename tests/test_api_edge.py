@@ -3,7 +3,9 @@ resource, ids in bodies resolved only to what the caller may use, and a change a
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -115,3 +117,73 @@ def test_closing_a_melding_without_a_result_is_refused_before_anything_changes(
     )
     assert _invalid(refused) == {"result": "Sluiten vraagt om een resultaat."}
     assert Signal.objects.get(pk=casework.signal.pk).version == version
+
+
+def test_a_services_field_error_is_named_as_the_api_names_the_field(
+    casework: Casework, api_as: Callable[[str], APIClient]
+) -> None:
+    client = api_as(Role.ENFORCEMENT)
+    url = f"/api/v1/cases/{casework.case.pk}"
+    before_opening = casework.case.opened_on.replace(year=casework.case.opened_on.year - 1).isoformat()
+    refused = client.post(
+        f"{url}/close",
+        {"result": "no_violation", "closedOn": before_opening},
+        format="json",
+        HTTP_IF_MATCH=client.get(url)["ETag"],
+    )
+    assert set(_invalid(refused)) == {"closedOn"}
+
+
+# The edge's rules, checked over every module of the API (see api.viewsets and api.problems).
+SRC = Path(__file__).resolve().parent.parent / "src" / "ketenregie"
+API_MODULES = sorted(
+    path
+    for path in SRC.rglob("*.py")
+    if (path.stem == "api" or path.stem.startswith("api_") or path == SRC / "api" / "views.py")
+    and "migrations" not in path.parts
+)
+# Errors the exception handler answers; a viewset that catches them answers differently from the rest.
+HANDLED_ERRORS = {"ValidationError", "DjangoValidationError", "ConcurrentEditError", "PermissionDenied"}
+MAX_VIEWSET_LINES = 150
+
+
+def _caught(handler: ast.ExceptHandler) -> set[str]:
+    if handler.type is None:
+        return {"(everything)"}
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return {ast.unparse(name).rsplit(".", 1)[-1] for name in names}
+
+
+def edge_violations(source: str, name: str) -> list[str]:
+    """What breaks the edge's rules in one module: caught errors that belong to the handler, and API
+    classes (views and viewsets) of ``MAX_VIEWSET_LINES`` lines or more."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ExceptHandler) and _caught(node) & HANDLED_ERRORS:
+            found.append(f"{name}:{node.lineno} catches {', '.join(sorted(_caught(node) & HANDLED_ERRORS))}")
+        if isinstance(node, ast.ClassDef) and any(
+            ast.unparse(base).endswith(("ViewSet", "APIView", "View")) for base in node.bases
+        ):
+            lines = (node.end_lineno or node.lineno) - node.lineno + 1
+            if lines >= MAX_VIEWSET_LINES:
+                found.append(f"{name}:{node.lineno} {node.name} has {lines} lines")
+    return found
+
+
+def test_the_edge_rules_can_fail() -> None:
+    bad = (
+        "class Big(ApiViewSet):\n"
+        + "    x = 1\n" * 200
+        + ("def f():\n    try:\n        pass\n    except DjangoValidationError:\n        pass\n")
+    )
+    assert len(edge_violations(bad, "bad.py")) == 2
+
+
+def test_no_viewset_catches_what_the_handler_answers_and_each_stays_thin() -> None:
+    assert API_MODULES, "no API modules found"
+    violations = [
+        problem
+        for path in API_MODULES
+        for problem in edge_violations(path.read_text(), str(path.relative_to(SRC)))
+    ]
+    assert violations == []

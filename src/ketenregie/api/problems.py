@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
@@ -35,6 +35,21 @@ _TITLES = {
     500: "Interne serverfout.",
     503: "Bronservice is niet beschikbaar.",
 }
+
+
+def api_name(name: str) -> str:
+    """A model's or service's field name as the API spells it: ``closed_on`` is ``closedOn``."""
+    if name == NON_FIELD_ERRORS:
+        return "nonFieldErrors"
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _django_detail(error: DjangoValidationError) -> Any:
+    """A ValidationError from a model or service in the API's words: its fields under their API names."""
+    if hasattr(error, "error_dict"):
+        return {api_name(field): messages for field, messages in error.message_dict.items()}
+    return error.messages
 
 
 def _invalid_params(detail: Any, prefix: str = "") -> list[dict[str, str]]:
@@ -138,7 +153,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             status_code=status.HTTP_409_CONFLICT, detail=str(exc), code="conflict", instance=instance
         )
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        exc = exceptions.ValidationError(_django_detail(exc))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -24,8 +24,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status, throttling
@@ -34,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ketenregie.api.base import api_actor, requires
+from ketenregie.api.problems import api_name
 from ketenregie.api.throttling import AnonRateThrottle, ClientAddressMixin, UserRateThrottle
 from ketenregie.core.imports import ImportConflict, ImportRejected, RowError, run_rows
 from ketenregie.core.permissions import Capability
@@ -45,11 +44,6 @@ from ketenregie.deliveries.services import delivery_context_for, delivery_refuse
 MAX_ROWS = 50_000
 # Rows are numbered as the lines of the equivalent CSV file (the header is line 1).
 FIRST_ROW = 2
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 # OpenAPI documentation of the bodies. The values are checked by the importer, not by these
@@ -164,8 +158,8 @@ class DeliveryConflict(exceptions.APIException):
 
 def _param(index: int | None, field: str = "") -> str:
     if index is None:
-        return camel(field) if field else "rows"
-    return f"rows[{index}].{camel(field)}" if field else f"rows[{index}]"
+        return api_name(field) if field else "rows"
+    return f"rows[{index}].{api_name(field)}" if field else f"rows[{index}]"
 
 
 def rows_from_body(
@@ -174,7 +168,7 @@ def rows_from_body(
     """The body's rows as the importer's rows (every column present, text, stripped), and the problems
     no importer can judge: a row that is no object, an unknown field, a value that is no scalar, a
     required field that is missing or empty."""
-    fields = {camel(column): column for column in columns}
+    fields = {api_name(column): column for column in columns}
     converted: list[tuple[int, dict[str, str]]] = []
     problems: dict[str, list[str]] = {}
     for index, row in enumerate(rows):
@@ -249,21 +243,14 @@ class DeliveryView(APIView):
             )
         header = DeliveryHeaderSerializer(data={k: v for k, v in body.items() if k != "rows"})
         header.is_valid(raise_exception=True)
-        try:
-            context = delivery_context_for(
-                actor=actor,
-                kind=self.kind,
-                channel=DeliveryChannel.API,
-                employer_kvk=header.validated_data.get("employerKvk", ""),
-                source=header.validated_data.get("source", ""),
-                obligation=header.validated_data.get("obligation", ""),
-            ).with_data(json.dumps(rows, sort_keys=True, default=str).encode())
-        except DjangoValidationError as error:
-            raise exceptions.ValidationError(
-                {camel(field): messages for field, messages in error.message_dict.items()}
-            ) from None
-        except PermissionDenied as error:
-            raise exceptions.PermissionDenied(str(error)) from None
+        context = delivery_context_for(
+            actor=actor,
+            kind=self.kind,
+            channel=DeliveryChannel.API,
+            employer_kvk=header.validated_data.get("employerKvk", ""),
+            source=header.validated_data.get("source", ""),
+            obligation=header.validated_data.get("obligation", ""),
+        ).with_data(json.dumps(rows, sort_keys=True, default=str).encode())
         importer_rows, problems = rows_from_body(
             rows, columns=self.columns, required=self.importer_class.required_columns
         )
