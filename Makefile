@@ -60,11 +60,15 @@ schema-check: install
 PUBLIC_LANGUAGES := nl en pl ro bg lt hu uk pt es
 PUBLIC_APPS := dashboard portal
 
+# The parts of the public apps that their own catalogues cover: all but their staff pages (a staff/
+# package and templates/<app>/staff/), which are shown to staff and so belong in the staff catalogue.
+PUBLIC_PARTS = $(patsubst src/ketenregie/%,%,$(filter-out %/staff %/templates,$(wildcard $(PUBLIC_APPS:%=src/ketenregie/%/*))) $(filter-out %/staff,$(wildcard $(PUBLIC_APPS:%=src/ketenregie/%/templates/*/*))))
+
 # The staff catalogue (Dutch) lives in src/ketenregie/locale; each public app keeps its own catalogue
 # in all public languages.
 messages: install
-	cd src/ketenregie && ../../$(BIN)/django-admin makemessages -l nl --ignore=migrations $(foreach app,$(PUBLIC_APPS),--ignore=$(app)/*) --no-obsolete
-	for app in $(PUBLIC_APPS); do (cd src/ketenregie/$$app && ../../../$(BIN)/django-admin makemessages $(foreach lang,$(PUBLIC_LANGUAGES),-l $(lang)) --ignore=migrations --no-obsolete); done
+	cd src/ketenregie && ../../$(BIN)/django-admin makemessages -l nl --ignore=migrations $(PUBLIC_PARTS:%=--ignore=%) --no-obsolete
+	for app in $(PUBLIC_APPS); do (cd src/ketenregie/$$app && ../../../$(BIN)/django-admin makemessages $(foreach lang,$(PUBLIC_LANGUAGES),-l $(lang)) --ignore=migrations --ignore=staff/* --no-obsolete); done
 
 bench: install
 	$(BIN)/python benchmarks/bench_registers.py

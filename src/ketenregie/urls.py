@@ -12,7 +12,7 @@ app_patterns = [
     path("leveringen/", include("ketenregie.deliveries.urls")),
     path("housing/", include("ketenregie.housing.urls")),
     path("infopoint/", include("ketenregie.infopoint.urls")),
-    path("portal/", include("ketenregie.infopoint.portal_urls")),
+    path("portal/", include("ketenregie.portal.staff.urls")),
     path("signals/", include("ketenregie.signals.urls")),
     path("cases/", include("ketenregie.cases.urls")),
     path("risk/", include("ketenregie.risk.urls")),

@@ -28,12 +28,14 @@ from ketenregie.people.models import (
     RegistrationStatus,
     Residence,
     ResidenceVerification,
-    VerificationStatus,
 )
+from ketenregie.people.models import VerificationMethod as VerificationMethod  # for other apps' forms
+from ketenregie.people.models import VerificationStatus as VerificationStatus
 from ketenregie.people.registration import Candidate as Candidate
 from ketenregie.people.registration import (  # matching a first-registration form, re-exported
     registration_candidates as registration_candidates,
 )
+from ketenregie.people.verification import next_statuses
 from ketenregie.places.models import Address
 
 
@@ -487,6 +489,15 @@ def residence_get(*, actor: Actor, person: Person, residence_id: int) -> Residen
     if residence is None:
         raise Http404("residence not found")
     return residence
+
+
+VERDICTS = frozenset({VerificationStatus.VERIFIED, VerificationStatus.REJECTED})
+
+
+def residence_open_to_verdict(residence: Residence) -> bool:
+    """Whether the residence may be verified or rejected outright now: one already verified or rejected is
+    disputed first (``people.verification``), so no verdict is offered on it."""
+    return bool(VERDICTS & set(next_statuses(residence.verification_status)))
 
 
 def residence_verifications(

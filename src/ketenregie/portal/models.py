@@ -1,9 +1,9 @@
 """The public portal's records: information pages in ten languages, pending verifications, the outbox of
 one-time codes, and the self-service reports of a stay address and contact details.
 
-Labels here are plain English, not gettext: everything under portal/ is extracted into the portal's
-ten-language catalogue, and these labels are only ever shown to staff, who get them in Dutch from the
-staff catalogue (see infopoint/portal_labels.py).
+Labels here are plain English, not gettext: everything under portal/ but its staff pages is extracted
+into the portal's ten-language catalogue, and these labels are only ever shown to staff, who get them in
+Dutch from the staff catalogue (see portal/staff/labels.py).
 """
 
 from __future__ import annotations

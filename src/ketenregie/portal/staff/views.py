@@ -14,30 +14,27 @@ from django.utils.translation import gettext as _
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
-from ketenregie.infopoint.portal_forms import (
+from ketenregie.people import selectors as people_selectors
+from ketenregie.portal import selectors, services
+from ketenregie.portal.markdown import render_markdown
+from ketenregie.portal.models import ORIGINAL_LANGUAGE, ReviewStatus
+from ketenregie.portal.staff.forms import (
     NewPageForm,
     PageForm,
     ReportFilterForm,
     ReviewForm,
     TranslationForm,
 )
-from ketenregie.infopoint.portal_labels import (
+from ketenregie.portal.staff.labels import (
     CHANNEL_LABELS,
     FLAG_LABELS,
     REPORTER_LABELS,
     REVIEW_LABELS,
     TOPIC_LABELS,
 )
-from ketenregie.people.models import VerificationStatus
-from ketenregie.people.verification import next_statuses
-from ketenregie.portal import selectors, services
-from ketenregie.portal.markdown import render_markdown
-from ketenregie.portal.models import ORIGINAL_LANGUAGE, ReviewStatus
 from ketenregie.web.decorators import staff_view
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
-# What a review may decide about the reported stay address.
-VERDICTS = frozenset({VerificationStatus.VERIFIED, VerificationStatus.REJECTED})
 
 
 @staff_view(Capability.MANAGE_INFO_PAGES)
@@ -45,7 +42,7 @@ def page_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     rows = selectors.page_overview(actor=actor)
     return render(
         request,
-        "infopoint/page_list.html",
+        "portal/staff/page_list.html",
         {"rows": rows, "languages": settings.LANGUAGES, "topics": TOPIC_LABELS},
     )
 
@@ -71,7 +68,7 @@ def page_create(request: HttpRequest, actor: Actor) -> HttpResponse:
         else:
             messages.success(request, _("The page is created. Add its translations."))
             return redirect("portal_staff:page_edit", page_id=page.pk)
-    return render(request, "infopoint/page_form.html", {"form": form, "page": None})
+    return render(request, "portal/staff/page_form.html", {"form": form, "page": None})
 
 
 @staff_view(Capability.MANAGE_INFO_PAGES)
@@ -98,7 +95,7 @@ def page_edit(request: HttpRequest, actor: Actor, page_id: int) -> HttpResponse:
             messages.success(request, _("The changes are saved."))
             return redirect("portal_staff:page_edit", page_id=page.pk)
     status = next((row for row in selectors.page_overview(actor=actor) if row.page.pk == page.pk), None)
-    return render(request, "infopoint/page_form.html", {"form": form, "page": page, "status": status})
+    return render(request, "portal/staff/page_form.html", {"form": form, "page": page, "status": status})
 
 
 @staff_view(Capability.MANAGE_INFO_PAGES)
@@ -147,7 +144,7 @@ def translation_edit(request: HttpRequest, actor: Actor, page_id: int, language:
             return redirect("portal_staff:page_edit", page_id=page.pk)
     return render(
         request,
-        "infopoint/translation_form.html",
+        "portal/staff/translation_form.html",
         {
             "form": form,
             "page": page,
@@ -173,7 +170,7 @@ def report_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     page = selectors.report_page(actor=actor, filters=form.to_filter(), page_number=request.GET.get("page"))
     return render(
         request,
-        "infopoint/report_list.html",
+        "portal/staff/report_list.html",
         {
             "form": form,
             "page": page,
@@ -193,7 +190,7 @@ def report_detail(request: HttpRequest, actor: Actor, report_id: int) -> HttpRes
         actor.can(Capability.HANDLE_SELF_SERVICE_REPORTS) and report.review_status == ReviewStatus.OPEN
     )
     residence = report.residence
-    verifiable = bool(residence is not None and set(next_statuses(residence.verification_status)) & VERDICTS)
+    verifiable = residence is not None and people_selectors.residence_open_to_verdict(residence)
     form = (
         ReviewForm(
             request.POST or None,
@@ -229,7 +226,7 @@ def report_detail(request: HttpRequest, actor: Actor, report_id: int) -> HttpRes
                 return redirect("portal_staff:report_list")
     return render(
         request,
-        "infopoint/report_detail.html",
+        "portal/staff/report_detail.html",
         {
             "report": report,
             "form": form,

@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ketenregie.infopoint.portal_labels import FLAG_LABELS, REVIEW_LABELS, TOPIC_LABELS
-from ketenregie.people.models import VerificationMethod, VerificationStatus
+from ketenregie.people.selectors import VerificationMethod, VerificationStatus
 from ketenregie.portal.models import ReviewStatus
 from ketenregie.portal.selectors import ReportFilter
+from ketenregie.portal.staff.labels import FLAG_LABELS, REVIEW_LABELS, TOPIC_LABELS
 
 
 class PageForm(forms.Form):
