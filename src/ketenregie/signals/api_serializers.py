@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from ketenregie.api.base import IdField
-from ketenregie.signals.models import Signal, SignalChannel, SignalResult, SignalStatus
+from ketenregie.signals.intake import ReportedAddress, Reporter, SignalIntake
+from ketenregie.signals.models import Signal, SignalCategory, SignalChannel, SignalResult, SignalStatus
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
 
 
 class SignalSerializer(serializers.ModelSerializer):
@@ -105,14 +111,41 @@ class SignalSubmitSerializer(serializers.Serializer):
         help_text="Staff only; the public channel is 'portal'.",
     )
 
+    def intake(self, municipality: Municipality, category: SignalCategory | None) -> SignalIntake:
+        """The validated body as the one intake record (the category resolved by the viewset)."""
+        data = self.validated_data
+        address = data.get("address") or {}
+        reporter = data.get("reporter") or {}
+        return SignalIntake(
+            municipality=municipality,
+            description=data["description"],
+            channel=data.get("channel", ""),
+            category=category,
+            reported_address=ReportedAddress(
+                postcode=(address.get("postcode") or "").replace(" ", "").upper(),
+                house_number=address.get("houseNumber"),
+                house_letter=address.get("houseLetter", ""),
+                house_number_addition=address.get("houseNumberAddition", ""),
+                text=data.get("locationText", ""),
+            ),
+            reporter=Reporter(
+                name=reporter.get("name", ""),
+                email=reporter.get("email", ""),
+                phone=reporter.get("phone", ""),
+                language=reporter.get("language", "nl"),
+            ),
+            public_source="api",
+        )
 
+
+# What the submitter of a melding gets back: enough to refer to it, nothing of its content.
 class SignalReceiptSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    receivedAt = serializers.DateTimeField()
+    receivedAt = serializers.DateTimeField(source="received_at")
     status = serializers.CharField()
     needsAddress = serializers.BooleanField(
-        help_text="True when the address was not found; it will be resolved."
+        source="needs_address", help_text="True when the address was not found; it will be resolved."
     )
 
 
