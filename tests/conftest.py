@@ -263,7 +263,7 @@ def casework(
     from ketenregie.cases.models import CaseParticipant
     from ketenregie.core.models import Organisation, OrganisationKind
     from ketenregie.core.uploads import check_upload
-    from ketenregie.signals import services as signal_services
+    from ketenregie.signals.intake import Reporter, SignalIntake, signal_create_initial
 
     settings.MEDIA_ROOT = tmp_path / "media"
     municipality = world.address.municipality
@@ -289,15 +289,16 @@ def casework(
         valid_from=dt.date(2020, 1, 1),
         valid_until=dt.date(2021, 12, 31),
     )
-    signal = signal_services.signal_submit(
-        actor=enforcement,
-        description="Elke nacht slapen hier minstens twaalf arbeidsmigranten op matrassen.",
-        category=f.signal_category(municipality, "overcrowding"),
-        address=world.address,
-        reporter=signal_services.Reporter(
-            name="Jan Buurman", email="jan.buurman@example.nl", phone="0612345678"
+    signal = signal_create_initial(
+        SignalIntake(
+            municipality=municipality,
+            description="Elke nacht slapen hier minstens twaalf arbeidsmigranten op matrassen.",
+            category=f.signal_category(municipality, "overcrowding"),
+            address=world.address,
+            reporter=Reporter(name="Jan Buurman", email="jan.buurman@example.nl", phone="0612345678"),
+            attachments=(check_upload(SimpleUploadedFile("gevel.png", f.PNG_BYTES)),),
         ),
-        attachments=[check_upload(SimpleUploadedFile("gevel.png", f.PNG_BYTES))],
+        actor=enforcement,
     )
     case = case_services.case_open(
         actor=enforcement, kind="house_visit", title="Huisbezoek Boterdiep", signals=[signal]

@@ -138,12 +138,15 @@ def test_a_case_comes_with_its_participants_findings_measures_and_timeline(
 def test_opening_recording_and_closing_a_case_through_the_api(
     world: World, api_as: Callable[[str], APIClient], actor_for: Callable[[str], Any]
 ) -> None:
-    from ketenregie.signals import services as signal_services
+    from ketenregie.signals.intake import SignalIntake, signal_create_initial
 
-    signal = signal_services.signal_submit(
+    signal = signal_create_initial(
+        SignalIntake(
+            municipality=world.address.municipality,
+            description="Er wonen heel veel mensen in deze kleine woning.",
+            address=world.address,
+        ),
         actor=actor_for("enforcement"),
-        description="Er wonen heel veel mensen in deze kleine woning.",
-        address=world.address,
     )
     client = api_as("enforcement")
     created = client.post(

@@ -17,9 +17,9 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.models import AuditEvent
 from ketenregie.signals import selectors, services
+from ketenregie.signals.intake import ReportedAddress, Reporter, SignalIntake, signal_create_initial
 from ketenregie.signals.models import Signal, SignalChannel, SignalResult, SignalStatus
 from ketenregie.signals.selectors import SignalFilter
-from ketenregie.signals.services import ReportedAddress, Reporter
 from tests import factories as f
 from tests.conftest import World
 
@@ -43,7 +43,7 @@ def submit(actor: Actor, world: World, **overrides: Any) -> Signal:
         "reporter": Reporter(name="Jan Buurman", email="jan@example.nl"),
     }
     values.update(overrides)
-    return services.signal_submit(actor=actor, **values)
+    return signal_create_initial(SignalIntake(municipality=actor.municipality, **values), actor=actor)
 
 
 def test_a_melding_at_a_known_postcode_is_linked_to_the_address(
@@ -85,9 +85,11 @@ def test_resolving_the_address_later_links_it_and_clears_the_flag(
 
 
 def test_an_anonymous_public_melding_falls_back_to_the_category_other(world: World) -> None:
-    signal = services.signal_submit_public(
-        municipality=world.address.municipality,
-        description="Er ligt al weken afval en er staan matrassen buiten.",
+    signal = signal_create_initial(
+        SignalIntake(
+            municipality=world.address.municipality,
+            description="Er ligt al weken afval en er staan matrassen buiten.",
+        )
     )
     assert signal.category.code == "other"
     assert signal.channel == SignalChannel.PORTAL
@@ -374,30 +376,52 @@ def test_the_classifier_suggests_from_the_municipalitys_own_meldingen(
     assert fresh.suggested_category is not None
 
 
-def test_the_portal_hands_its_melding_with_a_photo_to_the_intake(
+def test_a_public_melding_at_a_known_address_keeps_its_photo_and_comes_in_through_the_portal(
     world: World, settings: Any, tmp_path: Any
 ) -> None:
+    from django.core.files.base import ContentFile
+
+    from ketenregie.core.uploads import check_upload
+
     settings.MEDIA_ROOT = tmp_path
-    reference = services.signal_submit_from_portal(
-        municipality=world.address.municipality,
-        category_code="unsafe_housing",
-        description="Gasflessen in de gang en geen rookmelders.",
-        language="pl",
-        address=world.address,
-        photo=f.PNG_BYTES,
-        contact_email="ktos@example.pl",
+    municipality = world.address.municipality
+    signal = signal_create_initial(
+        SignalIntake(
+            municipality=municipality,
+            description="Gasflessen in de gang en geen rookmelders.",
+            channel=SignalChannel.PHONE,
+            category=selectors.category_by_code(municipality=municipality, code="unsafe_housing"),
+            address=world.address,
+            reporter=Reporter(email="ktos@example.pl", language="pl"),
+            attachments=(check_upload(ContentFile(f.PNG_BYTES, name="foto")),),
+            public_source="portal",
+        )
     )
-    signal = Signal.objects.get()
-    assert reference == signal.reference
     assert (signal.channel, signal.category.code, signal.reporter_language) == (
         "portal",
         "unsafe_housing",
         "pl",
     )
     assert signal.address == world.address
+    assert signal.reporter_organisation is None
+    assert signal.submitted_by is None
     assert signal.attachments.get().content_type == "image/png"
-    with pytest.raises(ValidationError, match="is not a photo"):
-        services.signal_submit_from_portal(
-            municipality=world.address.municipality, category_code="??", description="x" * 20, photo=b"MZ"
-        )
-    assert Signal.objects.count() == 1
+    assert AuditEvent.objects.filter(object_id=str(signal.pk), username="system:portal").exists()
+
+
+def test_only_a_chain_partner_uses_the_partner_channel(
+    world: World, actor_for: Callable[[str], Actor]
+) -> None:
+    with pytest.raises(ValidationError, match="Only a chain partner"):
+        submit(actor_for("enforcement"), world, channel=SignalChannel.PARTNER)
+    assert not Signal.objects.exists()
+
+
+def test_a_role_without_intake_cannot_submit_a_melding(
+    world: World, actor_for: Callable[[str], Actor]
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        submit(actor_for("council"), world)
+    assert not Signal.objects.exists()

@@ -138,12 +138,15 @@ def test_an_officer_takes_a_melding_from_intake_to_a_closed_case(
 def test_the_triage_queue_accepts_a_suggestion_inline(
     page: Any, live_server: Any, seeded: Any, actor_for: Any
 ) -> None:
-    from ketenregie.signals import services
+    from ketenregie.signals.intake import SignalIntake, signal_create_initial
 
-    signal = services.signal_submit(
+    signal = signal_create_initial(
+        SignalIntake(
+            municipality=seeded.municipality,
+            description="Elke nacht harde muziek en geschreeuw, afval naast de container.",
+            address=seeded,
+        ),
         actor=actor_for("enforcement"),
-        description="Elke nacht harde muziek en geschreeuw, afval naast de container.",
-        address=seeded,
     )
     assert signal.suggested_category is not None
     login(page, live_server, "enforcement")
@@ -159,16 +162,19 @@ def test_a_partner_sees_the_shared_case_without_the_reporter(
     page: Any, live_server: Any, seeded: Any, actor_for: Any
 ) -> None:
     from ketenregie.cases import services as case_services
-    from ketenregie.signals import services
+    from ketenregie.signals.intake import Reporter, SignalIntake, signal_create_initial
 
     enforcement = actor_for("enforcement")
     nla = f.persona("partner", seeded.municipality).memberships.get().organisation
     f.AgreementFactory(municipality=seeded.municipality, parties=[nla])
-    signal = services.signal_submit(
+    signal = signal_create_initial(
+        SignalIntake(
+            municipality=seeded.municipality,
+            description="Paspoorten worden ingehouden door het uitzendbureau.",
+            address=seeded,
+            reporter=Reporter(name="Geheime Melder", email="melder@example.nl"),
+        ),
         actor=enforcement,
-        description="Paspoorten worden ingehouden door het uitzendbureau.",
-        address=seeded,
-        reporter=services.Reporter(name="Geheime Melder", email="melder@example.nl"),
     )
     case = case_services.case_open(
         actor=enforcement, kind="house_visit", title="Uitbuiting", signals=[signal]

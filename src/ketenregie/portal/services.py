@@ -1,5 +1,5 @@
-"""Writes from the portal: a verified stay address and contact details, a group registration, a public
-melding, and the staff's work on information pages and flagged reports."""
+"""Writes from the portal: a verified stay address and contact details, a group registration, and the
+staff's work on information pages and flagged reports. A public melding goes to ``signals.intake``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
 from ketenregie.core.locks import advisory_lock, deliveries_lock
-from ketenregie.core.models import AuditAction, Municipality
+from ketenregie.core.models import AuditAction
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
 from ketenregie.core.services import ensure_same_municipality, update_versioned
@@ -39,7 +39,6 @@ from ketenregie.portal.models import (
     ReviewStatus,
     SelfServiceReport,
 )
-from ketenregie.signals.services import signal_submit_from_portal
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -302,39 +301,6 @@ def report_review(
             "reviewed_at": timezone.now(),
         },
         allowed=("review_status", "review_note", "reviewed_by", "reviewed_at"),
-    )
-
-
-@dataclass(frozen=True)
-class PublicSignal:
-    category: str
-    description: str
-    language: str
-    address: Address | None = None
-    location: str = ""
-    photo: bytes | None = None
-    photo_content_type: str = ""
-    contact_name: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-
-
-def submit_public_signal(*, municipality: Municipality, signal: PublicSignal) -> str:
-    """Hand an anonymous melding from the portal to the meldingen intake; returns its reference.
-
-    A photo that is not what it claims to be raises a ValidationError and stores nothing.
-    """
-    return signal_submit_from_portal(
-        municipality=municipality,
-        category_code=signal.category,
-        description=signal.description,
-        language=signal.language,
-        address=signal.address,
-        location=signal.location,
-        photo=signal.photo,
-        contact_name=signal.contact_name,
-        contact_email=signal.contact_email,
-        contact_phone=signal.contact_phone,
     )
 
 

@@ -10,11 +10,12 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -28,6 +29,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ketenregie.core.imports import ImportConflict, ImportRejected, RowError, run_import
 from ketenregie.core.middleware import public_information
+from ketenregie.core.uploads import check_upload
 from ketenregie.employers.selectors import EmployerFilter, employer_list
 from ketenregie.infopoint.selectors import (
     digid_helped,
@@ -52,6 +54,11 @@ from ketenregie.portal.languages import PORTAL_LANGUAGES, preferred_language
 from ketenregie.portal.models import CodeChannel, Flag, ReporterKind, SelfServiceReport, VerificationPurpose
 from ketenregie.portal.protection import rate_limited
 from ketenregie.portal.senders import mask
+from ketenregie.signals.intake import ReportedAddress, Reporter, SignalIntake, signal_create_initial
+from ketenregie.signals.selectors import category_by_code
+
+if TYPE_CHECKING:
+    from ketenregie.places.models import Address
 
 ADDRESS_TOKEN = "portal.address.token"  # noqa: S105  (a session key, not a secret)
 ADDRESS_DONE = "portal.address.done"
@@ -497,34 +504,49 @@ def signal(request: HttpRequest, portal: Portal) -> HttpResponse:
                     _("We cannot find this address. Check it, or describe the place in the field below."),
                 )
         if not form.errors:
-            photo = data.get("photo")
-            content = photo.read() if photo else None
-            report = services.PublicSignal(
-                category=data["category"],
-                description=data["description"],
-                language=portal.language,
-                address=address,
-                location=data["location"],
-                photo=content,
-                photo_content_type=getattr(photo, "content_type", "") if photo else "",
-                contact_name=data["contact_name"],
-                contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"],
-            )
-            try:
-                reference = services.submit_public_signal(municipality=portal.municipality, signal=report)
-            except ValidationError:
-                # The intake opens the photo, which the form's quick check of its first bytes does not.
-                form.add_error(
-                    "photo",
-                    _(
-                        "This photo cannot be opened. Please send another photo, or send your report without "
-                        "one."
-                    ),
-                )
-            else:
+            reference = _submit_signal(form, portal, address)
+            if reference is not None:
                 return render(request, "portal/signal_done.html", {"portal": portal, "reference": reference})
     return render(request, "portal/signal_form.html", {"portal": portal, "form": form})
+
+
+def _submit_signal(form: SignalForm, portal: Portal, address: Address | None) -> str | None:
+    """The form as the one intake record; returns the melding's reference, or None when the photo or the
+    intake refused it (then the form says why)."""
+    data = form.cleaned_data
+    photo = data.get("photo")
+    try:
+        # Opening the photo checks more than the form's quick look at its first bytes. It is stored as
+        # "foto": the name it had on the visitor's device is not ours to keep.
+        attachments = (check_upload(ContentFile(photo.read(), name="foto")),) if photo else ()
+    except ValidationError:
+        form.add_error(
+            "photo",
+            _("This photo cannot be opened. Please send another photo, or send your report without one."),
+        )
+        return None
+    intake = SignalIntake(
+        municipality=portal.municipality,
+        description=data["description"],
+        # The form offers the main categories only; one no longer in use becomes 'other'.
+        category=category_by_code(municipality=portal.municipality, code=data["category"]),
+        address=address,
+        reported_address=ReportedAddress(text=data["location"]),
+        reporter=Reporter(
+            name=data["contact_name"],
+            email=data["contact_email"],
+            phone=data["contact_phone"],
+            language=portal.language,
+        ),
+        attachments=attachments,
+        public_source="portal",
+    )
+    try:
+        return signal_create_initial(intake).reference
+    except ValidationError as error:
+        # As general errors: the intake names its own fields, not the form's.
+        form.add_error(None, error.messages)
+        return None
 
 
 # Error pages in the visitor's language.

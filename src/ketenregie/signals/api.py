@@ -4,10 +4,10 @@ in the OpenAPI document is in ``signals.api_docs``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
@@ -21,6 +21,7 @@ from ketenregie.api.throttling import AnonRateThrottle, UserRateThrottle
 from ketenregie.api.viewsets import ApiViewSet
 from ketenregie.core.models import Municipality
 from ketenregie.core.permissions import Capability
+from ketenregie.core.selectors import municipality_by_code
 from ketenregie.signals import selectors, services
 from ketenregie.signals.api_docs import SIGNAL_OPERATIONS
 from ketenregie.signals.api_serializers import (
@@ -32,9 +33,13 @@ from ketenregie.signals.api_serializers import (
     SignalSubmitSerializer,
     SuggestSerializer,
 )
-from ketenregie.signals.models import Signal, SignalChannel
+from ketenregie.signals.intake import signal_create_initial
+from ketenregie.signals.models import Signal
 from ketenregie.signals.selectors import SignalFilter
-from ketenregie.signals.services import ReportedAddress, Reporter
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
+    from ketenregie.signals.models import SignalCategory
 
 
 class SignalSubmitThrottle(AnonRateThrottle):
@@ -82,71 +87,29 @@ class SignalViewSet(mixins.ListModelMixin, ApiViewSet):
         body = SignalSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        address = data.get("address") or {}
-        reported = ReportedAddress(
-            postcode=(address.get("postcode") or "").replace(" ", "").upper(),
-            house_number=address.get("houseNumber"),
-            house_letter=address.get("houseLetter", ""),
-            house_number_addition=address.get("houseNumberAddition", ""),
-            text=data.get("locationText", ""),
-        )
-        reporter_data = data.get("reporter") or {}
-        reporter = Reporter(
-            name=reporter_data.get("name", ""),
-            email=reporter_data.get("email", ""),
-            phone=reporter_data.get("phone", ""),
-            language=reporter_data.get("language", "nl"),
-        )
-        authenticated = request.user is not None and request.user.is_authenticated
-        try:
-            if authenticated:
-                actor = api_actor(request)
-                if not actor.can(Capability.SUBMIT_SIGNALS):
-                    raise exceptions.PermissionDenied("Uw rol kan geen meldingen registreren.")
-                category = self._category(actor.municipality, data.get("category", ""))
-                signal = services.signal_submit(
-                    actor=actor,
-                    description=data["description"],
-                    category=category,
-                    channel=data.get("channel") or SignalChannel.STAFF,
-                    reported_address=reported,
-                    reporter=reporter,
-                )
-            else:
-                if "municipality" not in data:
-                    raise exceptions.ValidationError({"municipality": ["Geef de CBS-code van de gemeente."]})
-                municipality = Municipality.objects.filter(code=data["municipality"]).first()
-                if municipality is None:
-                    raise exceptions.ValidationError({"municipality": ["Onbekende gemeentecode."]})
-                signal = services.signal_submit_public(
-                    municipality=municipality,
-                    description=data["description"],
-                    category=self._category(municipality, data.get("category", "")),
-                    reported_address=reported,
-                    reporter=reporter,
-                    channel_name="api",
-                )
-        except DjangoValidationError as error:
-            raise exceptions.ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"nonFieldErrors": error.messages}
-            ) from None
-        receipt = {
-            "id": signal.pk,
-            "reference": signal.reference,
-            "receivedAt": signal.received_at,
-            "status": signal.status,
-            "needsAddress": signal.needs_address,
-        }
-        return Response(SignalReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+        actor = api_actor(request) if request.user is not None and request.user.is_authenticated else None
+        if actor is not None and not actor.can(Capability.SUBMIT_SIGNALS):
+            raise exceptions.PermissionDenied("Uw rol kan geen meldingen registreren.")
+        municipality = actor.municipality if actor else self._municipality(data.get("municipality"))
+        category = self._category(municipality, data.get("category", ""))
+        # A ValidationError of the intake is answered 400 by the API's one exception handler.
+        signal = signal_create_initial(body.intake(municipality, category), actor=actor)
+        return Response(SignalReceiptSerializer(signal).data, status=status.HTTP_201_CREATED)
 
     @staticmethod
-    def _category(municipality: Municipality, code: str) -> Any:
+    def _municipality(code: str | None) -> Municipality:
+        if not code:
+            raise exceptions.ValidationError({"municipality": ["Geef de CBS-code van de gemeente."]})
+        try:
+            return municipality_by_code(code)
+        except Http404:
+            raise exceptions.ValidationError({"municipality": ["Onbekende gemeentecode."]}) from None
+
+    @staticmethod
+    def _category(municipality: Municipality, code: str) -> SignalCategory | None:
         if not code:
             return None
-        services.ensure_default_categories(municipality)
-        from ketenregie.signals.models import SignalCategory
-
-        category = SignalCategory.objects.filter(municipality=municipality, code=code, is_active=True).first()
+        category = selectors.category_by_code(municipality=municipality, code=code)
         if category is None:
             raise exceptions.ValidationError({"category": [f"Onbekende categorie '{code}'."]})
         return category

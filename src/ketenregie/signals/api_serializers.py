@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
 from ketenregie.api.fields import ResolvedCodeField, ResolvedIdField
 from ketenregie.places.selectors import address_find_by_id
 from ketenregie.signals import selectors
-from ketenregie.signals.models import Signal, SignalChannel, SignalResult, SignalStatus
+from ketenregie.signals.intake import ReportedAddress, Reporter, SignalIntake
+from ketenregie.signals.models import Signal, SignalCategory, SignalChannel, SignalResult, SignalStatus
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
 
 
 class SignalSerializer(serializers.ModelSerializer):
@@ -110,14 +114,41 @@ class SignalSubmitSerializer(serializers.Serializer):
         help_text="Staff only; the public channel is 'portal'.",
     )
 
+    def intake(self, municipality: Municipality, category: SignalCategory | None) -> SignalIntake:
+        """The validated body as the one intake record (the category resolved by the viewset)."""
+        data = self.validated_data
+        address = data.get("address") or {}
+        reporter = data.get("reporter") or {}
+        return SignalIntake(
+            municipality=municipality,
+            description=data["description"],
+            channel=data.get("channel", ""),
+            category=category,
+            reported_address=ReportedAddress(
+                postcode=(address.get("postcode") or "").replace(" ", "").upper(),
+                house_number=address.get("houseNumber"),
+                house_letter=address.get("houseLetter", ""),
+                house_number_addition=address.get("houseNumberAddition", ""),
+                text=data.get("locationText", ""),
+            ),
+            reporter=Reporter(
+                name=reporter.get("name", ""),
+                email=reporter.get("email", ""),
+                phone=reporter.get("phone", ""),
+                language=reporter.get("language", "nl"),
+            ),
+            public_source="api",
+        )
 
+
+# What the submitter of a melding gets back: enough to refer to it, nothing of its content.
 class SignalReceiptSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    receivedAt = serializers.DateTimeField()
+    receivedAt = serializers.DateTimeField(source="received_at")
     status = serializers.CharField()
     needsAddress = serializers.BooleanField(
-        help_text="True when the address was not found; it will be resolved."
+        source="needs_address", help_text="True when the address was not found; it will be resolved."
     )
 
 
@@ -126,7 +157,7 @@ UNKNOWN_CATEGORY = "Onbekende categorie '{code}'."
 
 
 def _category(context: Mapping[str, Any], code: str) -> Any:
-    return selectors.category_by_code(actor=context["actor"], code=code)
+    return selectors.category_by_code(municipality=context["actor"].municipality, code=code)
 
 
 def _address(context: Mapping[str, Any], pk: int) -> Any:

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.core.actor import Actor
 from ketenregie.core.models import Role, User
 from ketenregie.signals import selectors
+from ketenregie.signals.intake import ReportedAddress, Reporter, SignalIntake
 from ketenregie.signals.models import SignalCategory, SignalChannel, SignalResult
 from ketenregie.signals.selectors import SignalFilter
-from ketenregie.signals.services import ReportedAddress, Reporter
 from ketenregie.web.uploads import AttachmentsField
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
@@ -140,6 +140,7 @@ class SignalIntakeForm(AddressFieldsMixin):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.categories = selectors.signal_categories(actor=actor)
         self.fields["category"].choices = category_choices(  # type: ignore[attr-defined]
             self.categories, blank=str(_("choose a category"))
@@ -171,12 +172,21 @@ class SignalIntakeForm(AddressFieldsMixin):
             self.add_error("postcode", _("Give the postcode with the house number."))
         return data
 
-    def reporter(self) -> Reporter:
+    def intake(self) -> SignalIntake:
+        """The cleaned form as the one intake record; a partner's has no channel field."""
         data = self.cleaned_data
-        return Reporter(
-            name=data.get("reporter_name") or "",
-            email=data.get("reporter_email") or "",
-            phone=data.get("reporter_phone") or "",
+        return SignalIntake(
+            municipality=self.actor.municipality,
+            description=data["description"],
+            channel=data.get("channel") or "",
+            category=data["category_object"],
+            reported_address=self.reported_address(),
+            reporter=Reporter(
+                name=data.get("reporter_name") or "",
+                email=data.get("reporter_email") or "",
+                phone=data.get("reporter_phone") or "",
+            ),
+            attachments=tuple(data["attachments"]),
         )
 
 

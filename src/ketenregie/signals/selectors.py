@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.models import Municipality
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import records_by_ids
@@ -253,8 +254,17 @@ def signal_categories(*, actor: Actor, include_inactive: bool = False) -> list[S
     return ordered
 
 
-def category_by_code(*, actor: Actor, code: str) -> SignalCategory | None:
-    return SignalCategory.objects.filter(municipality=actor.municipality, code=code, is_active=True).first()
+def category_by_code(*, municipality: Municipality, code: str) -> SignalCategory | None:
+    """The municipality's category in use with this code; the defaults are created on first use.
+
+    Takes the municipality rather than an actor: the public submits meldingen without one.
+    """
+    categories = SignalCategory.objects.filter(municipality=municipality, code=code, is_active=True)
+    found = categories.first()
+    if found is None:
+        services.ensure_default_categories(municipality)
+        found = categories.first()
+    return found
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""Writes to meldingen: intake, triage, address resolution, the status workflow and closing.
+"""Writes to meldingen after intake (which is ``signals.intake``): triage, address resolution, the status
+workflow and closing.
 
 Rules:
-- a melding is never dropped: without a usable address it is saved and flagged for address resolution;
 - a melding at an address with an open melding of the same main category is linked to that one;
 - the deadline follows from the category; closing needs a result and informs the reporter (if they
   left an e-mail address), and closes the meldingen linked to it with the same result.
@@ -9,10 +9,8 @@ Rules:
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,47 +20,26 @@ from django.utils.translation import gettext as _
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
-from ketenregie.core.models import AuditAction, Municipality, Organisation, OrganisationKind, User
+from ketenregie.core.models import AuditAction, Municipality, User
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import ensure_same_municipality
-from ketenregie.core.uploads import CheckedUpload
 from ketenregie.places.models import Address
 from ketenregie.signals import classifier
 from ketenregie.signals.categories import DEFAULT_CATEGORIES, due_on_for, ensure_default_categories
 from ketenregie.signals.models import (
     OPEN_STATUSES,
-    CategoryCode,
     Signal,
-    SignalAttachment,
     SignalCategory,
-    SignalChannel,
     SignalClassifier,
     SignalResult,
     SignalStatus,
 )
 from ketenregie.signals.notifications import get_notifier
 
+if TYPE_CHECKING:
+    from ketenregie.signals.intake import ReportedAddress
+
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReportedAddress:
-    """The address as a reporter gave it: structured (postcode and number) and/or as free text."""
-
-    postcode: str = ""
-    house_number: int | None = None
-    house_letter: str = ""
-    house_number_addition: str = ""
-    text: str = ""
-
-    def as_text(self) -> str:
-        if self.text:
-            return self.text[:200]
-        if self.postcode or self.house_number:
-            number = f"{self.house_number or ''}{self.house_letter}"
-            addition = f"-{self.house_number_addition}" if self.house_number_addition else ""
-            return f"{self.postcode} {number}{addition}".strip()
-        return ""
 
 
 def resolve_address(municipality: Municipality, reported: ReportedAddress) -> Address | None:
@@ -77,192 +54,6 @@ def resolve_address(municipality: Municipality, reported: ReportedAddress) -> Ad
         house_letter__iexact=reported.house_letter or "",
         house_number_addition__iexact=reported.house_number_addition or "",
     ).first()
-
-
-@dataclass(frozen=True)
-class Reporter:
-    name: str = ""
-    email: str = ""
-    phone: str = ""
-    language: str = "nl"
-
-
-def signal_submit(
-    *,
-    actor: Actor,
-    description: str,
-    category: SignalCategory | None = None,
-    channel: str = SignalChannel.STAFF,
-    address: Address | None = None,
-    reported_address: ReportedAddress | None = None,
-    reporter: Reporter | None = None,
-    attachments: Sequence[CheckedUpload] = (),
-    received_at: dt.datetime | None = None,
-) -> Signal:
-    """Record a melding on behalf of staff or a partner (who is recorded as the reporting organisation)."""
-    actor.require(Capability.SUBMIT_SIGNALS)
-    organisation = actor.organisation
-    if organisation is not None and organisation.kind != OrganisationKind.MUNICIPAL_DEPARTMENT:
-        channel = SignalChannel.PARTNER
-    elif channel == SignalChannel.PARTNER:
-        raise ValidationError({"channel": _("Only a chain partner reports through the partner channel.")})
-    return _create(
-        actor,
-        description=description,
-        category=category,
-        channel=channel,
-        address=address,
-        reported_address=reported_address,
-        reporter=reporter,
-        attachments=attachments,
-        received_at=received_at,
-        reporter_organisation=organisation
-        if organisation and organisation.kind != OrganisationKind.MUNICIPAL_DEPARTMENT
-        else None,
-    )
-
-
-def signal_submit_public(
-    *,
-    municipality: Municipality,
-    description: str,
-    category: SignalCategory | None = None,
-    address: Address | None = None,
-    reported_address: ReportedAddress | None = None,
-    reporter: Reporter | None = None,
-    attachments: Sequence[CheckedUpload] = (),
-    channel_name: str = "public",
-) -> Signal:
-    """A melding from the public (the portal or the open API): anonymous unless contact details are given."""
-    actor = Actor.system(municipality, name=channel_name, roles=frozenset())
-    return _create(
-        actor,
-        description=description,
-        category=category,
-        channel=SignalChannel.PORTAL,
-        address=address,
-        reported_address=reported_address,
-        reporter=reporter,
-        attachments=attachments,
-        received_at=None,
-        reporter_organisation=None,
-    )
-
-
-def signal_submit_from_portal(
-    *,
-    municipality: Municipality,
-    category_code: str,
-    description: str,
-    language: str = "nl",
-    address: Address | None = None,
-    location: str = "",
-    photo: bytes | None = None,
-    contact_name: str = "",
-    contact_email: str = "",
-    contact_phone: str = "",
-) -> str:
-    """The portal's anonymous melding, as its form delivers it; returns the reference to show the visitor.
-
-    For ``portal.services.submit_public_signal``: the category is one of the main category codes, the
-    photo is checked by content like every attachment (a bad one raises a ValidationError).
-    """
-    from django.core.files.base import ContentFile
-
-    from ketenregie.core.uploads import check_upload
-
-    categories = ensure_default_categories(municipality)
-    category = categories.get(category_code) or categories[CategoryCode.OTHER]
-    attachments = [check_upload(ContentFile(photo, name="foto"))] if photo else []
-    signal = signal_submit_public(
-        municipality=municipality,
-        description=description,
-        category=category,
-        address=address,
-        reported_address=ReportedAddress(text=location),
-        reporter=Reporter(name=contact_name, email=contact_email, phone=contact_phone, language=language),
-        attachments=attachments,
-        channel_name="portal",
-    )
-    return signal.reference
-
-
-@transaction.atomic
-def _create(
-    actor: Actor,
-    *,
-    description: str,
-    category: SignalCategory | None,
-    channel: str,
-    address: Address | None,
-    reported_address: ReportedAddress | None,
-    reporter: Reporter | None,
-    attachments: Sequence[CheckedUpload],
-    received_at: dt.datetime | None,
-    reporter_organisation: Organisation | None,
-) -> Signal:
-    municipality = actor.municipality
-    description = (description or "").strip()
-    if len(description) < 10:
-        raise ValidationError({"description": _("Describe what is going on in at least 10 characters.")})
-    categories = ensure_default_categories(municipality) if category is None else {}
-    if category is None:
-        category = categories[CategoryCode.OTHER]
-    ensure_same_municipality(actor, category)
-    if not category.is_active:
-        raise ValidationError({"category": _("This category is no longer in use; choose another.")})
-    reported = reported_address or ReportedAddress()
-    if address is None:
-        address = resolve_address(municipality, reported)
-    else:
-        ensure_same_municipality(actor, address)
-    reporter = reporter or Reporter()
-    received = received_at or timezone.now()
-    signal = Signal(
-        municipality=municipality,
-        received_at=received,
-        channel=channel,
-        category=category,
-        description=description,
-        address=address,
-        location_text=reported.as_text() or (address.label[:200] if address else ""),
-        needs_address=address is None,
-        reporter_name=reporter.name.strip(),
-        reporter_email=reporter.email.strip(),
-        reporter_phone=reporter.phone.strip(),
-        reporter_language=reporter.language or "nl",
-        reporter_organisation=reporter_organisation,
-        submitted_by=actor.user,
-        due_on=due_on_for(category, received),
-    )
-    suggestion = suggest_category(municipality=municipality, text=description)
-    if suggestion is not None:
-        signal.suggested_category, signal.suggestion_confidence = suggestion
-    signal.full_clean(exclude=["address", "category", "suggested_category", "reporter_organisation"])
-    signal.save()
-    for upload in attachments:
-        SignalAttachment.objects.create(
-            municipality=municipality,
-            signal=signal,
-            file=upload.content,
-            original_name=upload.original_name,
-            content_type=upload.content_type,
-            size=upload.size,
-            sha256=upload.sha256,
-        )
-    audit.record_change(
-        actor,
-        instance=signal,
-        action=AuditAction.CREATE,
-        changed_fields=[
-            name
-            for name in ("category", "description", "address", "reporter_name", "reporter_email")
-            if getattr(signal, name)
-        ]
-        + (["attachments"] if attachments else []),
-    )
-    _link_duplicate(actor, signal)
-    return signal
 
 
 def _link_duplicate(actor: Actor, signal: Signal) -> Signal | None:
@@ -497,8 +288,6 @@ def train_classifier(*, actor: Actor, limit: int = 20_000, seed: int = 0) -> Sig
 
 __all__ = [
     "DEFAULT_CATEGORIES",
-    "ReportedAddress",
-    "Reporter",
     "due_on_for",
     "ensure_default_categories",
     "resolve_address",
@@ -506,9 +295,6 @@ __all__ = [
     "signal_close",
     "signal_mark_investigating",
     "signal_resolve_address",
-    "signal_submit",
-    "signal_submit_from_portal",
-    "signal_submit_public",
     "signal_triage",
     "suggest_category",
     "train_classifier",

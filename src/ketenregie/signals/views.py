@@ -23,7 +23,8 @@ from ketenregie.signals.forms import (
     SignalIntakeForm,
     TriageForm,
 )
-from ketenregie.signals.models import Signal, SignalChannel
+from ketenregie.signals.intake import signal_create_initial
+from ketenregie.signals.models import Signal
 from ketenregie.signals.selectors import QUEUES
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.exports import Column, export_response
@@ -84,17 +85,8 @@ def _today() -> Any:
 def signal_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = SignalIntakeForm(request.POST or None, request.FILES or None, actor=actor)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            signal = services.signal_submit(
-                actor=actor,
-                description=data["description"],
-                category=data["category_object"],
-                channel=data.get("channel") or SignalChannel.STAFF,
-                reported_address=form.reported_address(),
-                reporter=form.reporter(),
-                attachments=data["attachments"],
-            )
+            signal = signal_create_initial(form.intake(), actor=actor)
         except ValidationError as error:
             form.add_error(None, error)
         else:
