@@ -198,7 +198,7 @@ def test_an_impossible_finding_through_the_api_is_a_problem_and_saves_nothing(
         format="json",
     )
     assert response.status_code == 400
-    assert response.json()["invalidParams"][0]["name"] == "unregistered_persons"
+    assert response.json()["invalidParams"][0]["name"] == "unregisteredPersons"
     assert Finding.objects.count() == before
 
 
