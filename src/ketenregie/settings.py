@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "ketenregie.web.sso_views.SecondFactorAfterSsoMiddleware",
     "ketenregie.core.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -166,6 +167,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_CLIENT_IP_CALLABLE = "ketenregie.core.network.client_address"
 # problem+json for the API's token endpoint, the locked-out page for the login form.
 AXES_LOCKOUT_CALLABLE = "ketenregie.web.views.locked_out"
+# The single sign-on callback is no password login; core/sso.py records its refusals itself.
+AXES_WHITELIST_CALLABLE = "ketenregie.core.sso.axes_exempt"
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -416,3 +419,65 @@ for _pair in env_list("ZGW_ZAAKTYPEN"):
 ZGW_TIMEOUT_SECONDS = env_int("ZGW_TIMEOUT_SECONDS", 10, minimum=1)
 ZGW_RETRIES = env_int("ZGW_RETRIES", 3, minimum=0)
 ZGW_BACKOFF_MS = env_int("ZGW_BACKOFF_MS", 500, minimum=0)
+
+# Single sign-on for staff through the municipality's identity provider (OpenID Connect, with
+# mozilla-django-oidc as Open Zaak and Open Formulieren use it; core/sso.py, docs/sso.md). Off by default:
+# local accounts with their second factor stay for the demo and for partners without a provider.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+# The name on the login page's button, "Inloggen via <name>".
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "de gemeente")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_choice(
+    "OIDC_RP_SIGN_ALGO", "RS256", ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
+)
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+# Either the provider's discovery document (…/.well-known/openid-configuration, read when first needed)
+# or each endpoint; an endpoint given here wins over the discovered one.
+OIDC_OP_DISCOVERY = env_str("OIDC_OP_DISCOVERY", "")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+# Where logging out also ends the session at the provider (RP-initiated logout); empty: the discovered
+# end_session_endpoint, or only the session here.
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", "")
+# The claim with the user's roles, each "<organisation's single sign-on code>:<role>"; a dotted path
+# reaches into nested claims (Keycloak's resource_access.ketenregie.roles).
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "ketenregie_roles")
+# The provider does the second factor; with this on, a user who set up an authenticator app here is
+# asked for its code after single sign-on as well.
+OIDC_REQUIRE_LOCAL_OTP = env_bool("OIDC_REQUIRE_LOCAL_OTP", False)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+# The id_token is kept in the session for the provider's logout (id_token_hint) and nothing else.
+OIDC_STORE_ID_TOKEN = True
+OIDC_CALLBACK_CLASS = "ketenregie.web.sso_views.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "ketenregie.web.sso_views.AuthenticateView"
+OIDC_OP_LOGOUT_URL_METHOD = "ketenregie.core.sso.provider_logout_url"
+LOGIN_REDIRECT_URL_FAILURE = "web:login"
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name, value in {
+            "OIDC_RP_CLIENT_ID": OIDC_RP_CLIENT_ID,
+            "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        }.items()
+        if not value
+    ]
+    _endpoints = [OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_JWKS_ENDPOINT]
+    if not OIDC_OP_DISCOVERY and not all(_endpoints):
+        _missing.append(
+            "OIDC_OP_DISCOVERY (or OIDC_OP_AUTHORIZATION_ENDPOINT, _TOKEN_ENDPOINT and _JWKS_ENDPOINT)"
+        )
+    if _missing:
+        raise EnvironmentError_(f"OIDC_ENABLED is on, but these are not set: {', '.join(_missing)}")
+    AUTHENTICATION_BACKENDS.append("ketenregie.core.sso.OidcBackend")
+    # Logging out posts a form here that the server answers with a redirect to the provider, and
+    # browsers hold such a redirect to form-action.
+    for _url in (OIDC_OP_LOGOUT_ENDPOINT, OIDC_OP_DISCOVERY):
+        if _url:
+            _origin = "/".join(_url.split("/")[:3])
+            if _origin not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]:
+                CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origin)

@@ -26,6 +26,8 @@ urlpatterns = [
     path("app/", include(app_patterns)),
     path("api/v1/", include("ketenregie.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Single sign-on (mozilla-django-oidc's three views, ours answer 404 while OIDC_ENABLED is off).
+    path("oidc/", include("ketenregie.web.sso_urls")),
     re_path(r"^(?P<lang>nl|en|pl|ro|bg|lt|hu|uk|pt|es)/dashboard/", include("ketenregie.dashboard.urls")),
     # The public portal: /{lang}/…; / sends the visitor to their language.
     path("", portal_views.choose_language, name="portal_root"),

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import AuditAction, AuditEvent, Membership
+from ketenregie.core.models import AuditAction, AuditEvent, Membership, User
 
 
 def object_type_of(model: type[models.Model] | models.Model) -> str:
@@ -51,6 +51,31 @@ def typed_username(typed: str) -> str:
     characters still show a pattern (one name tried over and over, or many names) without revealing it.
     """
     return f"{typed[:3]}…" if typed else ""
+
+
+def record_authentication(
+    action: str, *, user: User | None, username: str, detail: Mapping[str, Any] | None = None
+) -> None:
+    """A login, logout or refused login. There is no actor yet (or any more): the event names the
+    account, and the organisation and municipality of its first membership."""
+    membership = user.memberships.select_related("organisation").first() if user is not None else None
+    # An account without a membership yet still belongs to the municipality that created it.
+    municipality_id: int | None
+    if membership is not None:
+        municipality_id = membership.organisation.municipality_id
+    else:
+        municipality_id = user.municipality_id if user is not None else None
+    AuditEvent(
+        municipality_id=municipality_id,
+        user=user,
+        username=username[:150],
+        organisation=membership.organisation if membership else None,
+        organisation_name=membership.organisation.name if membership else "",
+        action=action,
+        object_type="core.user" if user is not None else "",
+        object_id=str(user.pk) if user is not None else "",
+        detail=dict(detail or {}),
+    ).save()
 
 
 def record_views(

@@ -9,48 +9,36 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from ketenregie.core import audit
 from ketenregie.core.audit import typed_username
-from ketenregie.core.models import AuditAction, AuditEvent, Membership, Organisation, RevokedBecause, User
+from ketenregie.core.models import AuditAction, Membership, Organisation, RevokedBecause, User
 from ketenregie.core.tokens import tokens_revoke_all
 
-
-def _record(action: str, *, user: User | None, username: str) -> None:
-    membership = user.memberships.select_related("organisation").first() if user is not None else None
-    # An account without a membership yet still belongs to the municipality that created it.
-    municipality_id: int | None
-    if membership is not None:
-        municipality_id = membership.organisation.municipality_id
-    else:
-        municipality_id = user.municipality_id if user is not None else None
-    AuditEvent(
-        municipality_id=municipality_id,
-        user=user,
-        username=username[:150],
-        organisation=membership.organisation if membership else None,
-        organisation_name=membership.organisation.name if membership else "",
-        action=action,
-        object_type="core.user" if user is not None else "",
-        object_id=str(user.pk) if user is not None else "",
-    ).save()
+# The backend path Django keeps on a user it authenticated (and in the session); see core/sso.py.
+SSO_BACKEND = "ketenregie.core.sso.OidcBackend"
 
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
-    _record(AuditAction.LOGIN, user=user, username=user.get_username())
+    detail = {"method": "oidc"} if getattr(user, "backend", "") == SSO_BACKEND else None
+    audit.record_authentication(AuditAction.LOGIN, user=user, username=user.get_username(), detail=detail)
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
-        _record(AuditAction.LOGOUT, user=user, username=user.get_username())
+        audit.record_authentication(AuditAction.LOGOUT, user=user, username=user.get_username())
 
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    if "username" not in credentials:
+        # A single sign-on callback names no account; core/sso.py records its refusals with the reason.
+        return
     username = str(credentials.get("username", ""))
     user = User.objects.filter(username=username).first()
     # Never the password, and of a name that is no account only its start (see audit.typed_username).
-    _record(
+    audit.record_authentication(
         AuditAction.LOGIN_FAILED,
         user=user,
         username=username if user is not None else typed_username(username),

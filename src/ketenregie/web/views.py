@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -30,6 +31,7 @@ from ketenregie.core.actor import ACTIVE_ORGANISATION_SESSION_KEY, Actor, organi
 from ketenregie.core.middleware import NulCharacterInRequest
 from ketenregie.core.models import ApiToken, User
 from ketenregie.core.second_factor import second_factor_check
+from ketenregie.core.sso import SSO_SESSION_KEY, end_session_url
 from ketenregie.core.tokens import token_revoke, tokens_of
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.home import key_figures_for
@@ -86,6 +88,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.OIDC_ENABLED:
+            next_url = context.get("next") or ""
+            query = f"?{urlencode({'next': next_url})}" if next_url else ""
+            context["sso_url"] = reverse("oidc_authentication_init") + query
+            context["sso_provider_name"] = settings.OIDC_PROVIDER_NAME
+        return context
+
     def form_valid(self, form: StaffAuthenticationForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
         if form.otp_device is not None:
@@ -95,8 +106,12 @@ class LoginView(auth_views.LoginView):
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    # After single sign-on the provider's session ends too, or the next login would pass straight through.
+    provider_logout = end_session_url(request) if request.session.get(SSO_SESSION_KEY) else ""
     logout(request)
     messages.info(request, _("You are logged out."))
+    if provider_logout:
+        return HttpResponseRedirect(provider_logout)
     return redirect("web:login")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,24 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     kvk_number = models.CharField(_("KvK number"), max_length=8, blank=True, validators=[validate_kvk_number])
     is_active = models.BooleanField(_("active"), default=True)
+    # How the municipality's identity provider names this organisation in the roles claim of single
+    # sign-on ("<code>:<role>", see core/sso.py and docs/sso.md). One installation may serve several
+    # municipalities behind one provider, so the code is unique across the installation.
+    sso_code = models.CharField(
+        _("single sign-on code"),
+        max_length=64,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9][a-z0-9._-]*$",
+                _("Use lower-case letters, digits, dots, hyphens and underscores only."),
+            )
+        ],
+        help_text=_(
+            "The code of this organisation in the roles your identity provider gives, as in code:role. "
+            "Empty: nobody gets a role here through single sign-on."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -52,7 +71,10 @@ class Organisation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "name"], name="organisation_unique_name_per_municipality"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["sso_code"], condition=~models.Q(sso_code=""), name="organisation_unique_sso_code"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,10 +102,27 @@ class User(AbstractUser):
         default=False,
         help_text=_("Created by the demo and seed commands; production refuses to start while one exists."),
     )
+    # An account of single sign-on is found by its identity provider's issuer and subject, never by
+    # its e-mail address: whoever controls an address at the provider must not get a local account.
+    oidc_issuer = models.CharField(_("identity provider"), max_length=255, blank=True, editable=False)
+    oidc_subject = models.CharField(
+        _("subject at the identity provider"), max_length=255, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_subject"],
+                condition=~models.Q(oidc_subject=""),
+                name="user_unique_oidc_identity",
+            )
+        ]
+
+    @property
+    def signs_on_externally(self) -> bool:
+        return bool(self.oidc_subject)
 
 
 class Membership(models.Model):
@@ -97,6 +136,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # Granted from the identity provider's roles claim: each single sign-on adds and ends these, and
+    # only these; a membership an administrator granted here stays as it is.
+    via_sso = models.BooleanField(_("granted through single sign-on"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
