@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.cases.models import (
+    CASE_WORKFLOW,
     OPEN_CASE_STATUSES,
     CaseKind,
     CaseResult,
@@ -107,9 +108,16 @@ class CaseEditForm(forms.Form):
         error_messages={"invalid_choice": UNKNOWN_ASSIGNEE},
     )
 
-    def __init__(self, *args: Any, users: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, users: list[User], current_status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.users = {user.pk: user for user in users}
+        # Offered: the status it has and the ones the workflow allows next (closing has its own page).
+        # Any open status is still accepted, so a step the workflow refuses gets its explanation from
+        # the service (on this field) rather than a bare "not a valid choice".
+        offered = {current_status, *CASE_WORKFLOW.next(current_status)}
+        self.fields["status"].widget.choices = [
+            (s.value, s.label) for s in CaseStatus if s.value in OPEN_CASE_STATUSES and s.value in offered
+        ]
         self.fields["assigned_to"].choices = [("", _("nobody yet"))] + [  # type: ignore[attr-defined]
             (user.pk, user.get_full_name() or user.get_username()) for user in users
         ]

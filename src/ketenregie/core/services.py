@@ -9,7 +9,7 @@ from django.db import models
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
-from ketenregie.core.concurrency import save_versioned
+from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
 from ketenregie.core.models import AuditAction
 
 M = TypeVar("M", bound=models.Model)
@@ -49,6 +49,9 @@ def update_versioned(
     ensure_same_municipality(actor, record)
     ensure_editable(changes, allowed)
     stored = type(record)._default_manager.get(pk=record.pk)
+    if stored.version != expected_version:  # type: ignore[attr-defined]
+        # A stale edit is a conflict first: what it would be checked against is not what its author saw.
+        raise ConcurrentEditError(stored)
     changed = [name for name, value in changes.items() if getattr(stored, name) != value]
     for name, value in changes.items():
         setattr(stored, name, value)

@@ -131,6 +131,11 @@ class CaseBuilder:
     def flush(self) -> None:
         ctx, world = self.ctx, self.world
         created = bulk_create(Case, [case for case, _plan in self.cases])
+        for case in created:
+            # bulk_create skips save() and its workflow check: the statuses written (planned, in
+            # investigation, closed) are ones the case table reaches; the later step to enforcement is
+            # checked against the table before it is written.
+            case.status_written()
         participants, stops, findings, events = [], [], [], []
         links = []
         for case, plan in self.cases:
@@ -238,6 +243,8 @@ class CaseBuilder:
                 case.status = CaseStatus.ENFORCEMENT
             if plan.signal is not None:
                 self._decide_signal(case, plan)
+        for case, _plan in self.cases:
+            case.check_status_change()
         Case.objects.bulk_update([c for c, _p in self.cases], ["result", "status"], batch_size=2000)
         for form in forms:
             events.append(

@@ -392,6 +392,9 @@ def finish_signals(ctx: GenerationContext, world: EnforcementWorld, decide: Call
                 )
             else:
                 signal.status, signal.triaged_at = first.status, first.triaged_at
+    for signal in signals:
+        # A bulk write skips save(): each status is checked against the meldingen table here instead.
+        signal.check_status_change()
     Signal.objects.bulk_update(
         signals,
         ["status", "result", "closed_at", "triaged_at", "reporter_informed_at", "needs_address"],

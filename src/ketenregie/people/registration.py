@@ -39,7 +39,7 @@ from ketenregie.people.models import (
 )
 from ketenregie.people.names import surname_key
 from ketenregie.people.stays import stay_address_start
-from ketenregie.people.verification import TRANSITIONS, residence_verify
+from ketenregie.people.verification import VERIFICATION_WORKFLOW, residence_verify
 from ketenregie.places.models import Address
 
 RNI = "rni"
@@ -190,7 +190,7 @@ def _residence_at(actor: Actor, person: Person, address: Address, seen_on: dt.da
         source=ResidenceSource.INSPECTION,
         verification_status=VerificationStatus.UNVERIFIED,
     )
-    if VerificationStatus.VERIFIED in TRANSITIONS.get(residence.verification_status, frozenset()):
+    if VERIFICATION_WORKFLOW.allows(residence.verification_status, VerificationStatus.VERIFIED):
         residence = residence_verify(
             actor=actor,
             residence=residence,

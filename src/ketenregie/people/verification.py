@@ -6,7 +6,7 @@ point) is what someone *said*; verification records what was *established*: the 
 address, an inspector saw them living there, the housing provider's occupant register lists them, or a
 document shows it. Rejected means it was established that the person does not live there.
 
-Allowed steps (``TRANSITIONS``):
+Allowed steps (``VERIFICATION_WORKFLOW``, a ``core.workflow.Workflow`` like those of meldingen and cases):
 
 - unverified → verified, rejected or disputed (doubt raised, to be looked into);
 - disputed → verified or rejected;
@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
@@ -34,6 +35,7 @@ from ketenregie.core.concurrency import save_versioned
 from ketenregie.core.models import AuditAction
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import ensure_same_municipality
+from ketenregie.core.workflow import Workflow
 from ketenregie.people.models import (
     REGISTER_SOURCES,
     AddressFunction,
@@ -45,12 +47,21 @@ from ketenregie.people.models import (
 )
 
 S = VerificationStatus
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.UNVERIFIED: frozenset({S.VERIFIED, S.REJECTED, S.DISPUTED}),
-    S.DISPUTED: frozenset({S.VERIFIED, S.REJECTED}),
-    S.VERIFIED: frozenset({S.DISPUTED}),
-    S.REJECTED: frozenset({S.DISPUTED}),
-}
+# Every status is a start: a residence is created with what its source established (the BRP: verified).
+VERIFICATION_WORKFLOW = Workflow(
+    name="residence verification",
+    choices=VerificationStatus,
+    table={
+        S.UNVERIFIED: frozenset({S.VERIFIED, S.REJECTED, S.DISPUTED}),
+        S.DISPUTED: frozenset({S.VERIFIED, S.REJECTED}),
+        S.VERIFIED: frozenset({S.DISPUTED}),
+        S.REJECTED: frozenset({S.DISPUTED}),
+    },
+    start=frozenset(S.values),
+    refused=_lazy(
+        "An address that is %(current)s cannot become %(status)s directly; it can become: %(allowed)s."
+    ),
+)
 NEEDS_NOTE = frozenset({S.REJECTED, S.DISPUTED})
 STATE_FIELDS = ["verification_status", "verification_method", "verification_at", "verification_by"]
 BULK_CAPABILITIES = (Capability.EDIT_PEOPLE, Capability.IMPORT_REGISTERS, Capability.DELIVER_DATA)
@@ -58,8 +69,7 @@ BULK_CAPABILITIES = (Capability.EDIT_PEOPLE, Capability.IMPORT_REGISTERS, Capabi
 
 def next_statuses(status: str) -> list[str]:
     """The statuses a residence in ``status`` may move to, in the order of the choices."""
-    allowed = TRANSITIONS.get(status, frozenset())
-    return [value for value in S.values if value in allowed]
+    return VERIFICATION_WORKFLOW.next(status)
 
 
 def check_transition(current: str, status: str, note: str) -> None:
@@ -70,17 +80,7 @@ def check_transition(current: str, status: str, note: str) -> None:
         raise ValidationError(
             {"status": _("This address is already %(status)s.") % {"status": S(status).label}}
         )
-    if status not in TRANSITIONS.get(current, frozenset()):
-        allowed = ", ".join(str(S(value).label) for value in next_statuses(current))
-        raise ValidationError(
-            {
-                "status": _(
-                    "An address that is %(current)s cannot become %(status)s directly; "
-                    "it can become: %(allowed)s."
-                )
-                % {"current": S(current).label, "status": S(status).label, "allowed": allowed}
-            }
-        )
+    VERIFICATION_WORKFLOW.check(current, status)
     if status in NEEDS_NOTE and not note.strip():
         raise ValidationError({"note": _("Say why: rejecting or disputing an address needs a note.")})
 
@@ -152,7 +152,7 @@ def residences_verify_bulk(
     outcome = BulkOutcome()
     if not ids:
         return outcome
-    allowed_from = [current for current, targets in TRANSITIONS.items() if status in targets]
+    allowed_from = [current for current in S.values if VERIFICATION_WORKFLOW.allows(current, status)]
     rows = list(
         Residence.objects.select_for_update()
         .filter(pk__in=ids, municipality=actor.municipality)

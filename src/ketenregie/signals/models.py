@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.core.models import TenantModel, VersionedModel
+from ketenregie.core.workflow import Workflow, WorkflowModel
 
 
 class CategoryCode(models.TextChoices):
@@ -107,13 +108,31 @@ class SignalStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (SignalStatus.NEW, SignalStatus.TRIAGED, SignalStatus.INVESTIGATING)
-# The workflow: which status may follow which. Closing always needs a result.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    SignalStatus.NEW: frozenset({SignalStatus.TRIAGED, SignalStatus.INVESTIGATING, SignalStatus.CLOSED}),
-    SignalStatus.TRIAGED: frozenset({SignalStatus.INVESTIGATING, SignalStatus.CLOSED}),
-    SignalStatus.INVESTIGATING: frozenset({SignalStatus.CLOSED}),
-    SignalStatus.CLOSED: frozenset(),
-}
+# Which status may follow which (checked on every write, core/workflow.py). A melding is triaged, or a
+# case is opened for it (in investigation, from new or triaged), and it is closed with a result, from
+# any open status (closing a case, or closing the melding it is linked to, closes it too). A closed
+# melding stays closed: reopening a case does not reopen its meldingen, their reporters were informed.
+SIGNAL_WORKFLOW = Workflow(
+    name="melding",
+    choices=SignalStatus,
+    table={
+        SignalStatus.NEW: frozenset({SignalStatus.TRIAGED, SignalStatus.INVESTIGATING, SignalStatus.CLOSED}),
+        SignalStatus.TRIAGED: frozenset({SignalStatus.INVESTIGATING, SignalStatus.CLOSED}),
+        SignalStatus.INVESTIGATING: frozenset({SignalStatus.CLOSED}),
+        SignalStatus.CLOSED: frozenset(),
+    },
+    start=frozenset({SignalStatus.NEW}),
+    refused=_(
+        "A melding cannot go from ‘%(current)s’ to ‘%(status)s’; "
+        "from ‘%(current)s’ it can go to: %(allowed)s."
+    ),
+    refused_from={
+        SignalStatus.CLOSED: _(
+            "This melding is closed; it cannot go to ‘%(status)s’: a closed melding stays closed."
+        ),
+    },
+    start_refused=_("A new melding cannot start as ‘%(status)s’; it starts as: %(allowed)s."),
+)
 
 
 class SignalResult(models.TextChoices):
@@ -124,8 +143,10 @@ class SignalResult(models.TextChoices):
     INSUFFICIENT = "insufficient_information", _("insufficient information to act on")
 
 
-class Signal(TenantModel, VersionedModel):
+class Signal(TenantModel, VersionedModel, WorkflowModel):
     """One melding. The reporter's contact details are personal data: shown only through an audited read."""
+
+    workflow = SIGNAL_WORKFLOW
 
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     channel = models.CharField(_("channel"), max_length=10, choices=SignalChannel.choices)
@@ -260,7 +281,7 @@ class Signal(TenantModel, VersionedModel):
         return bool(self.reporter_email or self.reporter_phone)
 
     def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, frozenset())
+        return self.workflow.allows(self.status, status)
 
 
 def attachment_path(instance: models.Model, filename: str) -> str:

@@ -1,5 +1,6 @@
 from ketenregie.cases.models.agreements import ALL_CATEGORIES, DataCategory, DataSharingAgreement
 from ketenregie.cases.models.cases import (
+    CASE_WORKFLOW,
     OPEN_CASE_STATUSES,
     Case,
     CaseAddress,
@@ -29,6 +30,7 @@ from ketenregie.cases.models.history import OwnedRecord, RecordKind, RecordVersi
 
 __all__ = [
     "ALL_CATEGORIES",
+    "CASE_WORKFLOW",
     "OPEN_CASE_STATUSES",
     "Case",
     "CaseAddress",

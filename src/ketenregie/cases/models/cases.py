@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.core.models import TenantModel, VersionedModel
+from ketenregie.core.workflow import Workflow, WorkflowModel
 
 
 class CaseKind(models.TextChoices):
@@ -29,6 +30,35 @@ class CaseStatus(models.TextChoices):
 
 
 OPEN_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.PLANNED, CaseStatus.INVESTIGATING, CaseStatus.ENFORCEMENT)
+_S = CaseStatus
+# Which status may follow which (checked on every write, core/workflow.py; docs/architecture.md):
+# - a case opens as opened, or planned when it has a visit date (case_open);
+# - opened ⇄ planned: a visit is planned, or the planning is dropped;
+# - findings move an opened or planned case to in investigation, a measure moves it to enforcement
+#   (services/findings.py); the case officer may also set these by hand;
+# - in investigation → planned: a follow-up visit; enforcement → in investigation: compliance is checked
+#   again (a measure does not send a case back to the start);
+# - every open status → closed, with a result (case_close); closed → in investigation only by reopening
+#   (case_reopen, with a reason; the edit form and API never change a closed case).
+CASE_WORKFLOW = Workflow(
+    name="case",
+    choices=CaseStatus,
+    table={
+        _S.OPEN: frozenset({_S.PLANNED, _S.INVESTIGATING, _S.ENFORCEMENT, _S.CLOSED}),
+        _S.PLANNED: frozenset({_S.OPEN, _S.INVESTIGATING, _S.ENFORCEMENT, _S.CLOSED}),
+        _S.INVESTIGATING: frozenset({_S.PLANNED, _S.ENFORCEMENT, _S.CLOSED}),
+        _S.ENFORCEMENT: frozenset({_S.INVESTIGATING, _S.CLOSED}),
+        _S.CLOSED: frozenset({_S.INVESTIGATING}),
+    },
+    start=frozenset({_S.OPEN, _S.PLANNED}),
+    refused=_(
+        "A case cannot go from ‘%(current)s’ to ‘%(status)s’; from ‘%(current)s’ it can go to: %(allowed)s."
+    ),
+    refused_from={
+        _S.CLOSED: _("A case with status ‘%(current)s’ cannot go to ‘%(status)s’; reopen the case first."),
+    },
+    start_refused=_("A new case cannot start as ‘%(status)s’; it starts as: %(allowed)s."),
+)
 
 
 class CaseResult(models.TextChoices):
@@ -52,7 +82,9 @@ class ZgwPushState(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class Case(TenantModel, VersionedModel):
+class Case(TenantModel, VersionedModel, WorkflowModel):
+    workflow = CASE_WORKFLOW
+
     kind = models.CharField(_("kind"), max_length=30, choices=CaseKind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=5000)

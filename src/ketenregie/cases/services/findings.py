@@ -75,6 +75,29 @@ def _ensure_open(case: Case) -> None:
         raise ValidationError(_("This case is closed; it can no longer be changed."))
 
 
+def _advance(actor: Actor, case: Case, status: str, *, from_statuses: tuple[str, ...]) -> None:
+    """Move the case on as its work is recorded (a finding: in investigation; a measure: enforcement),
+    like any other status change: through the workflow's check, with a new version and an audit event.
+    A case that is already further along stays where it is."""
+    # NO KEY UPDATE: the finding or measure just inserted holds a key-share lock on the case row, and a
+    # second recorder doing the same must not deadlock with this one.
+    stored = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+    if stored.status not in from_statuses:
+        return
+    stored.status = status
+    save_versioned(stored, expected_version=stored.version, fields=["status"])
+    audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=["status"])
+    timeline.record(
+        actor,
+        stored,
+        kind=CaseEventKind.STATUS,
+        summary=_("Status: %(status)s.") % {"status": stored.get_status_display()},
+    )
+    # The caller's copy follows, so a later write from it is checked from the right status.
+    case.status, case.version = stored.status, stored.version
+    case.status_written()
+
+
 def _summary(finding: Finding) -> str:
     if finding.no_access:
         outcome = _("no access")
@@ -128,14 +151,8 @@ def finding_record(
         data_category=DataCategory.FINDINGS,
         summary=_summary(finding),
     )
-    if access.manages and case.status in (CaseStatus.OPEN, CaseStatus.PLANNED):
-        Case.objects.filter(pk=case.pk).update(status=CaseStatus.INVESTIGATING)
-        timeline.record(
-            actor,
-            case,
-            kind=CaseEventKind.STATUS,
-            summary=_("Status: %(status)s.") % {"status": CaseStatus.INVESTIGATING.label},
-        )
+    if access.manages:
+        _advance(actor, case, CaseStatus.INVESTIGATING, from_statuses=(CaseStatus.OPEN, CaseStatus.PLANNED))
     return finding
 
 
@@ -386,17 +403,12 @@ def measure_take(
         data_category=DataCategory.MEASURES,
         summary=_("Measure: %(kind)s%(where)s.") % {"kind": measure.get_kind_display(), "where": where},
     )
-    if kind != MeasureKind.HANDOVER and case.status in (
-        CaseStatus.OPEN,
-        CaseStatus.PLANNED,
-        CaseStatus.INVESTIGATING,
-    ):
-        Case.objects.filter(pk=case.pk).update(status=CaseStatus.ENFORCEMENT)
-        timeline.record(
+    if kind != MeasureKind.HANDOVER:
+        _advance(
             actor,
             case,
-            kind=CaseEventKind.STATUS,
-            summary=_("Status: %(status)s.") % {"status": CaseStatus.ENFORCEMENT.label},
+            CaseStatus.ENFORCEMENT,
+            from_statuses=(CaseStatus.OPEN, CaseStatus.PLANNED, CaseStatus.INVESTIGATING),
         )
     return measure
 

@@ -201,7 +201,9 @@ def case_edit(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
         "planned_on": case.planned_on,
         "assigned_to": case.assigned_to_id,
     }
-    form = CaseEditForm(request.POST or None, initial=initial, users=_officers(actor))
+    form = CaseEditForm(
+        request.POST or None, initial=initial, users=_officers(actor), current_status=case.status
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
