@@ -205,6 +205,9 @@ def test_nobody_revokes_another_users_token(officer: User, personas: dict[str, U
     _theirs, their_key = token_create(user=personas["policy"])
     response = client_with(their_key).delete(f"/api/v1/auth/tokens/{mine.pk}/")
     assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert client_with(their_key).delete("/api/v1/auth/tokens/99999999/").status_code == 404
+    assert ApiToken.objects.get(pk=mine.pk).revoked_at is None
     assert client_with(my_key).get(ADDRESSES).status_code == 200
 
 
@@ -222,6 +225,9 @@ def test_the_account_page_lists_own_tokens_and_revokes_one(
     assert key not in body
     assert client.post(reverse("web:api_tokens"), {"token": theirs.pk}).status_code == 404
     assert ApiToken.objects.get(pk=theirs.pk).revoked_at is None
+    for nonsense in ("abc", "0", "99999999999999999999", ""):
+        assert client.post(reverse("web:api_tokens"), {"token": nonsense}).status_code == 404
+    assert ApiToken.objects.filter(revoked_at__isnull=False).count() == 0
     response = client.post(reverse("web:api_tokens"), {"token": mine.pk})
     assert response.status_code == 302
     assert client_with(key).get(ADDRESSES).status_code == 401

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 
 from ketenregie import cli
 from ketenregie.core.checks import DemoAccountsInProductionError, assert_safe_to_serve
+from ketenregie.core.models import User
 from ketenregie.demo.accounts import ensure_demo_accounts
+from tests import factories as f
 
 
 def test_health_reports_ok_with_a_database(db: None) -> None:
@@ -36,6 +40,21 @@ def test_production_refuses_to_start_while_demo_accounts_exist(
 def test_development_starts_with_demo_accounts(municipality: object, settings: object) -> None:
     ensure_demo_accounts(municipality)  # type: ignore[arg-type]
     settings.IS_PRODUCTION = False  # type: ignore[attr-defined]
+    assert_safe_to_serve()
+
+
+def test_removing_the_demo_accounts_lets_production_start_and_keeps_real_accounts(
+    db: None, settings: object
+) -> None:
+    # Demo accounts without entries in the audit trail: the trail refuses to lose the user of an entry.
+    f.UserFactory.create_batch(2, is_demo_account=True)
+    real = f.UserFactory()
+    out = StringIO()
+    call_command("remove_demo_accounts", stdout=out)
+    assert out.getvalue().strip() == "Removed 2 demo account record(s)."
+    assert not User.objects.filter(is_demo_account=True).exists()
+    assert User.objects.filter(pk=real.pk).exists()
+    settings.IS_PRODUCTION = True  # type: ignore[attr-defined]
     assert_safe_to_serve()
 
 

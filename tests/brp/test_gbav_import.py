@@ -21,6 +21,7 @@ from ketenregie.people.gbav.importer import import_gbav
 from ketenregie.people.models import Person, RegistrationStatus, Residence
 from ketenregie.people.occupancy import bewoning_op_peildatum, bewoningen
 from ketenregie.places.models import Address
+from tests import factories as f
 
 TEST_SET = Path(__file__).resolve().parent.parent / "data" / "brp" / "gbav-testset-2022-05-02.csv"
 MANY_RESIDENTS = "1810010010001001"  # Van Wijngaerdenstraat 1, Toetsoog: 21 people, the most of the set
@@ -254,6 +255,26 @@ def test_the_bewoning_command_prints_the_api_shape(db: None) -> None:
     ]
     with pytest.raises(CommandError, match="peildatum: Waarde is geen geldige datum"):
         call_command("bewoning", object="0599010000208579", peildatum="2023-02-29", stdout=StringIO())
+
+
+def test_the_bewoning_command_asks_which_municipality_when_several_know_the_object(db: None) -> None:
+    import_gbav(
+        extract("P1;1234567890;999993653;Jansen;;;0599;20150800;Boterdiep;31;3077AW;0599010000208579;;;")
+    )
+    other = f.MunicipalityFactory(code="0637", name="Zoetermeer")
+    f.AddressFactory(municipality=other, bag_object_id="0599010000208579")
+
+    def ask(**options: str) -> str:
+        out = StringIO()
+        call_command("bewoning", object="0599010000208579", peildatum="2015-08-10", stdout=out, **options)
+        return out.getvalue()
+
+    with pytest.raises(CommandError, match="Several municipalities know this object"):
+        ask()
+    with pytest.raises(CommandError, match="Unknown municipality code 9999"):
+        ask(municipality="9999")
+    assert "999993653" in ask(municipality="0599")
+    assert "999993653" not in ask(municipality="0637")
 
 
 def _schema(table_names: tuple[str, ...]) -> set[tuple[str, str]]:

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from ketenregie.risk.models import AddressRiskScore, RiskRun
+from tests import factories as f
 from tests.risk.conftest import Town
 
 
@@ -61,6 +62,18 @@ def test_bad_input_is_refused_with_a_clear_message(town: Town, args: list[str], 
     with pytest.raises(CommandError, match=message):
         run(*args)
     assert not RiskRun.objects.exists()
+
+
+def test_with_one_municipality_the_option_may_be_left_out(town: Town) -> None:
+    assert "Removed 0 runs of Rotterdam" in run("prune")
+    f.MunicipalityFactory(code="0637", name="Zoetermeer")
+    with pytest.raises(CommandError, match="Name the municipality with --municipality CODE"):
+        run("prune")
+
+
+def test_without_a_municipality_nothing_is_scored(db: None) -> None:
+    with pytest.raises(CommandError, match="There is no municipality yet"):
+        run("score", "--no-save")
 
 
 def test_an_unwritable_file_is_refused(town: Town, tmp_path: Path) -> None:

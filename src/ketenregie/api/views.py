@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -11,8 +10,7 @@ from rest_framework.views import APIView
 
 from ketenregie.api.problems import problem_response
 from ketenregie.api.throttling import ScopedRateThrottle
-from ketenregie.core.actor import actor_for_user
-from ketenregie.core.models import ApiToken, User
+from ketenregie.core.actor import actor_for_user, request_user
 from ketenregie.core.second_factor import second_factor_check
 from ketenregie.core.tokens import token_create, token_revoke, tokens_of
 
@@ -104,8 +102,7 @@ class OwnTokensView(APIView):
 
     @extend_schema(summary="List your own API tokens", responses=ApiTokenSerializer(many=True))
     def get(self, request: Request) -> Response:
-        assert isinstance(request.user, User)
-        return Response(ApiTokenSerializer(tokens_of(request.user), many=True).data)
+        return Response(ApiTokenSerializer(tokens_of(request_user(request)), many=True).data)
 
 
 class OwnTokenView(APIView):
@@ -114,10 +111,6 @@ class OwnTokenView(APIView):
         responses={204: OpenApiResponse(description="Revoked.")},
     )
     def delete(self, request: Request, token_id: int) -> Response:
-        assert isinstance(request.user, User)
-        try:
-            token_revoke(user=request.user, token_id=token_id, actor=actor_for_user(request.user))
-        except ApiToken.DoesNotExist:
-            # Another user's token is as absent as one that never existed.
-            raise Http404 from None
+        user = request_user(request)
+        token_revoke(user=user, token_id=token_id, actor=actor_for_user(user))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -38,10 +38,10 @@ from ketenregie.cases.models import (
 )
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import Organisation, User
+from ketenregie.core.models import Organisation, OrganisationKind, User
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability, roles_with
-from ketenregie.core.selectors import norms_for, users_with
+from ketenregie.core.selectors import norms_for, organisations, users_with
 from ketenregie.core.validators import parse_id
 from ketenregie.places.models import Address
 from ketenregie.places.selectors import with_registered_count
@@ -394,6 +394,12 @@ def partner_organisations(*, actor: Actor, case: Case) -> list[Any]:
         .exclude(pk__in=taking_part)
         .order_by("kind", "name")
     )
+
+
+def handover_recipients(*, actor: Actor) -> QuerySet[Organisation]:
+    """Who a case may be handed over to: another organisation, never a municipal department (the service
+    refuses those, see services.handover.handover_create)."""
+    return organisations(actor=actor, exclude_kinds=[OrganisationKind.MUNICIPAL_DEPARTMENT])
 
 
 UNKNOWN_ASSIGNEE = gettext_lazy("Unknown or not permitted staff member.")

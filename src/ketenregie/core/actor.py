@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -105,6 +105,20 @@ def actor_for_user(user: User, *, organisation_id: int | None = None) -> Actor |
         roles=roles,
         username=user.get_username(),
     )
+
+
+class _WithUser(Protocol):
+    @property
+    def user(self) -> object: ...
+
+
+def request_user(request: _WithUser) -> User:
+    """The account behind a request (Django's or DRF's) that a login check let through; anything else,
+    which such a view never sees, is refused rather than handed on as an anonymous user."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied(_("Log in first."))
+    return user
 
 
 def actor_for_request(request: HttpRequest) -> Actor | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +32,34 @@ def norms_for(municipality: Municipality) -> Norms:
 
 
 def municipality_by_code(code: str) -> Municipality:
-    try:
-        return Municipality.objects.get(code=code)
-    except Municipality.DoesNotExist:
-        raise Http404(f"No municipality with CBS code {code}") from None
+    found = municipality_find(code)
+    if found is None:
+        raise Http404(f"No municipality with CBS code {code}")
+    return found
+
+
+def municipality_find(
+    code: str, *, among: Iterable[int] | QuerySet[Any] | None = None
+) -> Municipality | None:
+    """The municipality with CBS code ``code``, or None; with ``among`` (ids, or a query of them), only
+    one of those."""
+    found = Municipality.objects.filter(code=code)
+    if among is not None:
+        found = found.filter(pk__in=among)
+    return found.first()
+
+
+def municipalities() -> QuerySet[Municipality]:
+    """Every municipality, by name: for commands and jobs that work for all tenants."""
+    return Municipality.objects.order_by("name")
+
+
+def organisations(*, actor: Actor, exclude_kinds: Iterable[str] = ()) -> QuerySet[Organisation]:
+    """The active organisations of the actor's municipality, by name, without those of ``exclude_kinds``."""
+    found = Organisation.objects.filter(municipality=actor.municipality, is_active=True)
+    if excluded := list(exclude_kinds):
+        found = found.exclude(kind__in=excluded)
+    return found.order_by("name")
 
 
 def records_by_ids(records: QuerySet[Any], ids: Sequence[object]) -> list[Any] | None:

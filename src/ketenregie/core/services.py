@@ -1,4 +1,4 @@
-"""Write helpers shared by the domain apps' services."""
+"""Writes of core records, and write helpers shared by the domain apps' services."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db import models
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
-from ketenregie.core.models import AuditAction
+from ketenregie.core.models import AuditAction, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -60,3 +60,10 @@ def update_versioned(
     if changed:
         audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=changed)
     return stored
+
+
+def demo_accounts_remove() -> int:
+    """Delete the demo accounts (production refuses to start while they exist, see core.checks);
+    returns how many records went, the accounts with what is deleted along with them."""
+    removed, _ = User.objects.filter(is_demo_account=True).delete()
+    return removed

@@ -14,11 +14,14 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.models import ApiToken, AuditAction, AuditEvent, RevokedBecause, User
+from ketenregie.core.validators import parse_id
 
 # Writing last_used_at on every request would turn each API read into a write as well.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
@@ -65,9 +68,16 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
 
 
 @transaction.atomic
-def token_revoke(*, user: User, token_id: int, actor: Actor | None = None) -> ApiToken:
-    """Revoke one of the user's own tokens; another user's raises ApiToken.DoesNotExist, as if absent."""
-    token = tokens_of(user).select_for_update().get(pk=token_id)
+def token_revoke(*, user: User, token_id: object, actor: Actor | None = None) -> ApiToken:
+    """Revoke one of the user's own tokens that still works.
+
+    ``token_id`` is as the user sent it. Another user's token, one that no longer works and one that never
+    existed all raise the same Http404, so the answer tells nobody which tokens exist.
+    """
+    pk = parse_id(token_id)
+    token = None if pk is None else tokens_of(user).select_for_update().filter(pk=pk).first()
+    if token is None:
+        raise Http404(_("This token does not exist or no longer works."))
     _revoke([token], because=RevokedBecause.OWNER, actor=actor)
     return token
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from ketenregie.core.middleware import public_information
-from ketenregie.core.models import Municipality
+from ketenregie.core.selectors import municipality_find
 from ketenregie.dashboard.texts import public_name
 from ketenregie.monitoring.dashboard import (
     MAP_SIZE,
@@ -25,6 +25,9 @@ from ketenregie.monitoring.dashboard import (
     publishing_municipality_ids,
     regional_for,
 )
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
 
 
 def in_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -60,7 +63,7 @@ def _year(request: HttpRequest) -> int:
 
 
 def _municipality(code: str) -> Municipality:
-    found = Municipality.objects.filter(code=code, pk__in=publishing_municipality_ids()).first()
+    found = municipality_find(code, among=publishing_municipality_ids())
     if found is None:
         raise Http404("no public dashboard for this municipality")
     return found

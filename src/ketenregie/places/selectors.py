@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
@@ -18,8 +18,11 @@ from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
-from ketenregie.core.selectors import norms_for, records_by_ids
+from ketenregie.core.selectors import municipalities, norms_for, records_by_ids
 from ketenregie.places.models import Address, District, Neighbourhood
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
 
 _POSTCODE_SEARCH = re.compile(r"^\s*([1-9]\d{3})\s?([A-Za-z]{2})\s*(\d+)?\s*$")
 _STREET_NUMBER_SEARCH = re.compile(r"^\s*(.*?\D)\s+(\d+)\s*[A-Za-z]?\s*$")
@@ -222,3 +225,24 @@ def address_find_by_id(*, actor: Actor, address_id: int | None) -> Address | Non
     if not address_id:
         return None
     return Address.objects.filter(municipality=actor.municipality, pk=address_id).first()
+
+
+def address_labels(municipality: Municipality) -> dict[int, str]:
+    """Every address of the municipality as id → one-line label, for files that name the addresses they
+    list (the risk command's export)."""
+    return {
+        address.pk: address.label
+        for address in Address.objects.filter(municipality=municipality).only(
+            "street", "house_number", "house_letter", "house_number_addition", "postcode", "town"
+        )
+    }
+
+
+def municipalities_knowing(bag_object_id: str) -> list[Municipality]:
+    """The municipalities whose address register has this BAG addressable object: one, as a rule; none
+    when the object is unknown; several where registers overlap."""
+    return list(
+        municipalities().filter(
+            pk__in=Address.objects.filter(bag_object_id=bag_object_id).values("municipality_id")
+        )
+    )

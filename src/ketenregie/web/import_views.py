@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -17,9 +17,11 @@ from ketenregie.core.permissions import Capability
 from ketenregie.deliveries.models import DeliveryChannel, DeliveryObligation, DeliverySource
 from ketenregie.deliveries.selectors import deliverers
 from ketenregie.deliveries.services import DeliveryContext, delivery_context_for, delivery_refused
-from ketenregie.employers.models import Employer
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for, is_delivery
+
+if TYPE_CHECKING:
+    from ketenregie.employers.models import Employer
 
 # delivery_context_for's error keys → the form's fields (the page names the employer by choice, not KvK).
 DELIVERY_FIELDS = {"employer_kvk": "employer", "source": "source", "obligation": "obligation"}
@@ -35,10 +37,10 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("UTF-8, separated by semicolons or commas, with a header row."),
     )
     # Deliveries only: who delivers, as what, under which obligation.
-    employer = forms.ModelChoiceField(
+    employer: forms.ModelChoiceField[Employer] = forms.ModelChoiceField(
         label=gettext_lazy("Delivered by (for a delivery)"),
         required=False,
-        queryset=Employer.objects.none(),
+        queryset=None,  # the deliverers the actor may name, given to __init__
         help_text=gettext_lazy("The employer, temp agency or housing provider whose list this is."),
     )
     source = forms.ChoiceField(

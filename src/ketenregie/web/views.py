@@ -14,7 +14,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,12 +27,12 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ketenregie.api.problems import is_api_request, problem_http_response
-from ketenregie.core.actor import ACTIVE_ORGANISATION_SESSION_KEY, Actor, organisations_of
+from ketenregie.core.actor import ACTIVE_ORGANISATION_SESSION_KEY, Actor, organisations_of, request_user
 from ketenregie.core.middleware import NulCharacterInRequest
-from ketenregie.core.models import ApiToken, User
 from ketenregie.core.second_factor import second_factor_check
 from ketenregie.core.sso import SSO_SESSION_KEY, end_session_url
 from ketenregie.core.tokens import token_revoke, tokens_of
+from ketenregie.core.validators import parse_id
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.home import key_figures_for
 
@@ -123,12 +123,9 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
 @login_required
 @require_POST
 def switch_organisation(request: HttpRequest) -> HttpResponse:
-    allowed = {o.pk: o for o in organisations_of(request.user)}  # type: ignore[arg-type]
-    try:
-        organisation_id = int(request.POST.get("organisation", ""))
-    except ValueError:
-        organisation_id = 0
-    if organisation_id not in allowed:
+    allowed = {o.pk: o for o in organisations_of(request_user(request))}
+    organisation_id = parse_id(request.POST.get("organisation"))
+    if organisation_id is None or organisation_id not in allowed:
         messages.error(request, _("You do not work for that organisation."))
     else:
         request.session[ACTIVE_ORGANISATION_SESSION_KEY] = organisation_id
@@ -185,15 +182,12 @@ def two_factor(request: HttpRequest, actor: Actor) -> HttpResponse:
 @never_cache
 def api_tokens(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The user's own API tokens that still work, each with a button to revoke it; never their keys."""
-    assert isinstance(request.user, User)
+    user = request_user(request)
     if request.method == "POST":
-        try:
-            token_revoke(user=request.user, token_id=int(request.POST.get("token", "")), actor=actor)
-        except (ValueError, ApiToken.DoesNotExist):
-            raise Http404(_("This token does not exist or no longer works.")) from None
+        token_revoke(user=user, token_id=request.POST.get("token"), actor=actor)
         messages.success(request, _("The token is revoked; programs that use it are refused from now on."))
         return redirect("web:api_tokens")
-    context = {"tokens": tokens_of(request.user), "lifetime_hours": settings.API_TOKEN_LIFETIME_HOURS}
+    context = {"tokens": tokens_of(user), "lifetime_hours": settings.API_TOKEN_LIFETIME_HOURS}
     return render(request, "web/api_tokens.html", context)
 
 

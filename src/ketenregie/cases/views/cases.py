@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,12 +28,14 @@ from ketenregie.cases.models import Case
 from ketenregie.cases.views.common import case_view, is_htmx
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
-from ketenregie.core.models import User
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import parse_id
 from ketenregie.signals import selectors as signal_selectors
 from ketenregie.web.exports import Column, export_response
 from ketenregie.web.lists import requested_export
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import User
 
 CASE_COLUMNS = [
     Column(gettext_lazy("number"), lambda c: c.reference),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,8 +25,8 @@ from ketenregie.cases.views.cases import _managed
 from ketenregie.cases.views.common import case_view
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
-from ketenregie.core.models import Organisation, OrganisationKind
 from ketenregie.core.permissions import Capability
+from ketenregie.core.selectors import organisations
 from ketenregie.core.validators import parse_id
 from ketenregie.web.decorators import staff_view
 
@@ -172,13 +171,10 @@ def registration_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 def measure_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
     case, access = _managed(actor, case_id)
     stops = selectors.case_addresses(actor=actor, access=access)
-    organisations = Organisation.objects.filter(municipality=actor.municipality, is_active=True).order_by(
-        "name"
-    )
     form = MeasureForm(
         request.POST or None,
         addresses=stops,
-        organisations=organisations,
+        organisations=organisations(actor=actor),
         initial={"issued_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -274,18 +270,10 @@ def attachment_download(request: HttpRequest, actor: Actor, case_id: int, attach
     return response
 
 
-def _handover_recipients(actor: Actor) -> object:
-    return (
-        Organisation.objects.filter(municipality=actor.municipality, is_active=True)
-        .filter(~Q(kind=OrganisationKind.MUNICIPAL_DEPARTMENT))
-        .order_by("name")
-    )
-
-
 @case_view(Capability.HAND_OVER_CASES)
 def handover_create(request: HttpRequest, actor: Actor, case_id: int) -> HttpResponse:
     case, _access = _managed(actor, case_id)
-    form = HandoverForm(request.POST or None, organisations=_handover_recipients(actor))
+    form = HandoverForm(request.POST or None, organisations=selectors.handover_recipients(actor=actor))
     if request.method == "POST" and form.is_valid():
         try:
             handover = services.handover_create(

@@ -7,17 +7,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
 
 from ketenregie.cases.models import Case
 from ketenregie.cases.zgw_client import ZgwConfig, ZgwError
 from ketenregie.cases.zgw_push import case_export, closed_since, zgw_push
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import Municipality
-from ketenregie.core.selectors import municipality_by_code
+from ketenregie.core.commands import municipality_option
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
 
 REFERENCE = re.compile(r"^Z-(?P<year>\d{4})-(?P<number>\d{6,})$")
 
@@ -37,10 +38,7 @@ def _case(reference: str, municipality_code: str | None) -> tuple[Case, Actor]:
 def _municipality(code: str | None) -> Municipality:
     if not code:
         raise CommandError("--closed-since needs --municipality (the CBS code, e.g. 0599).")
-    try:
-        return municipality_by_code(code)
-    except Http404:
-        raise CommandError(f"Unknown municipality code {code}") from None
+    return municipality_option(code)
 
 
 class Command(BaseCommand):

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.selectors import municipality_by_code
+from ketenregie.core.commands import municipality_option
 from ketenregie.employers.kvk_client import configured_client
 from ketenregie.employers.registry import employers_check_kvk_unchecked
 
@@ -21,10 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if configured_client() is None:
             raise CommandError("No KvK connection is configured: set KVK_API_URL and KVK_API_KEY.")
-        try:
-            municipality = municipality_by_code(options["municipality"])
-        except Http404:
-            raise CommandError(f"Unknown municipality code {options['municipality']}") from None
+        municipality = municipality_option(options["municipality"])
         actor = Actor.system(municipality, name="check-kvk")
         checked = employers_check_kvk_unchecked(actor=actor, limit=options["limit"])
         self.stdout.write(f"Checked {checked} employer(s) against the KvK.")

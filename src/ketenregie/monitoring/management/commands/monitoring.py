@@ -3,11 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
 from django.utils import timezone
 
-from ketenregie.core.models import Municipality
-from ketenregie.core.selectors import municipality_by_code
+from ketenregie.core.commands import municipality_option
+from ketenregie.core.selectors import municipalities
 from ketenregie.monitoring import services
 
 
@@ -26,13 +25,10 @@ class Command(BaseCommand):
         if any(not 2000 <= y <= this_year for y in years):
             raise CommandError(f"--years must lie between 2000 and {this_year}")
         if options["municipality"]:
-            try:
-                municipalities = [municipality_by_code(options["municipality"])]
-            except Http404:
-                raise CommandError(f"Unknown municipality code {options['municipality']}") from None
+            chosen = [municipality_option(options["municipality"])]
         else:
-            municipalities = list(Municipality.objects.all())
-        for municipality in municipalities:
+            chosen = list(municipalities())
+        for municipality in chosen:
             stored = services.refresh_values(
                 municipality=municipality, years=years, progress=self.stdout.write
             )

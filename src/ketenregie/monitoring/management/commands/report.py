@@ -5,10 +5,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
 from django.utils import timezone
 
-from ketenregie.core.selectors import municipality_by_code
+from ketenregie.core.commands import municipality_option
 from ketenregie.monitoring import services
 from ketenregie.monitoring.report import build_annual_report, render_report_html, render_report_pdf
 
@@ -33,10 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            municipality = municipality_by_code(options["municipality"])
-        except Http404:
-            raise CommandError(f"Unknown municipality code {options['municipality']}") from None
+        municipality = municipality_option(options["municipality"])
         year = options["year"]
         if not 2000 <= year <= timezone.localdate().year:
             raise CommandError(f"--year {year} is not a year with figures")

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import Municipality
+from ketenregie.core.commands import municipality_option
 from ketenregie.people.occupancy.queries import bewoningen
 from ketenregie.people.occupancy.request import PEILDATUM, PERIODE, parse_request
-from ketenregie.places.models import Address
+from ketenregie.places.selectors import municipalities_knowing
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
 
 
 class Command(BaseCommand):
@@ -49,15 +52,8 @@ class Command(BaseCommand):
 
     def _municipality(self, object_id: str, code: str | None) -> Municipality | None:
         if code:
-            found = Municipality.objects.filter(code=code).first()
-            if found is None:
-                raise CommandError(f"Unknown municipality code {code}")
-            return found
-        ids = list(
-            Address.objects.filter(bag_object_id=object_id)
-            .values_list("municipality_id", flat=True)
-            .distinct()
-        )
-        if len(ids) > 1:
+            return municipality_option(code)
+        knowing = municipalities_knowing(object_id)
+        if len(knowing) > 1:
             raise CommandError("Several municipalities know this object; choose one with --municipality.")
-        return Municipality.objects.filter(pk=ids[0]).first() if ids else None
+        return knowing[0] if knowing else None

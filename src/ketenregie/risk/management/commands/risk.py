@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from django.core.exceptions import ValidationError
@@ -14,12 +14,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import Municipality
-from ketenregie.places.models import Address
+from ketenregie.core.commands import municipality_option
+from ketenregie.places.selectors import address_labels
 from ketenregie.risk.backtest import backtest
 from ketenregie.risk.explain import explain
 from ketenregie.risk.scoring import contributions_of, score_municipality
 from ketenregie.risk.services import risk_run, risk_runs_prune
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
 
 OUTPUT_FORMATS = {".csv": "csv", ".parquet": "parquet"}
 
@@ -31,22 +34,6 @@ def _date(value: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _municipality(code: str | None) -> Municipality:
-    if code:
-        found = Municipality.objects.filter(code=code).first()
-        if found is None:
-            raise CommandError(f"Unknown municipality code {code}")
-        return found
-    municipalities = list(Municipality.objects.all()[:2])
-    if len(municipalities) != 1:
-        raise CommandError(
-            "Name the municipality with --municipality CODE"
-            if municipalities
-            else "There is no municipality yet"
-        )
-    return municipalities[0]
 
 
 def _output(path: str | None) -> tuple[Path, str] | None:
@@ -105,7 +92,7 @@ class Command(BaseCommand):
             self.backtest(options)
 
     def prune(self, options: dict[str, Any]) -> None:
-        municipality = _municipality(options.get("municipality"))
+        municipality = municipality_option(options.get("municipality"), single_default=True)
         actor = Actor.system(municipality, name="risk-prune")
         try:
             removed = risk_runs_prune(actor=actor, keep_days=options["keep_days"])
@@ -118,7 +105,7 @@ class Command(BaseCommand):
     def score(self, options: dict[str, Any]) -> None:
         output = _output(options.get("out"))
         as_of = _date(options.get("as_of"), "--as-of") or timezone.localdate()
-        municipality = _municipality(options.get("municipality"))
+        municipality = municipality_option(options.get("municipality"), single_default=True)
         scored = score_municipality(municipality, as_of=as_of)
         frame = scored.addresses
         if output is not None:
@@ -137,12 +124,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {output[0]}")
 
     def _write(self, frame: pl.DataFrame, municipality: Municipality, target: Path, file_format: str) -> None:
-        labels = {
-            a.pk: a.label
-            for a in Address.objects.filter(municipality=municipality).only(
-                "street", "house_number", "house_letter", "house_number_addition", "postcode", "town"
-            )
-        }
+        labels = address_labels(municipality)
         rule_columns = [c for c in frame.columns if c.startswith("c_")]
         with translation.override("nl"):
             contributions = [contributions_of(row) for row in frame.iter_rows(named=True)]
@@ -171,7 +153,7 @@ class Command(BaseCommand):
             raise CommandError("--k must be at least 1")
         as_of = _date(options.get("as_of"), "--as-of")
         window_end = _date(options.get("window_end"), "--window-end")
-        municipality = _municipality(options.get("municipality"))
+        municipality = municipality_option(options.get("municipality"), single_default=True)
         try:
             result = backtest(municipality, k=k, as_of=as_of, window_end=window_end)
         except ValueError as error:

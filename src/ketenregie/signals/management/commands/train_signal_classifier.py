@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.selectors import municipality_by_code
+from ketenregie.core.commands import municipality_option
 from ketenregie.signals.services import train_classifier
 
 
@@ -21,10 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=20_000, help="at most this many recent meldingen")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            municipality = municipality_by_code(options["municipality"])
-        except Http404:
-            raise CommandError(f"Unknown municipality code {options['municipality']}") from None
+        municipality = municipality_option(options["municipality"])
         actor = Actor.system(municipality, name="train-signal-classifier")
         try:
             stored = train_classifier(actor=actor, limit=options["limit"])

@@ -5,11 +5,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
 
 from ketenregie.core.actor import Actor
+from ketenregie.core.commands import municipality_option
 from ketenregie.core.imports import ImportConflict, ImportRejected, run_import
-from ketenregie.core.selectors import municipality_by_code
 from ketenregie.deliveries.models import DeliveryChannel, DeliveryObligation, DeliverySource
 from ketenregie.deliveries.services import DeliveryContext, delivery_context_for, delivery_refused
 from ketenregie.web.import_kinds import IMPORT_KINDS, importer_for, is_delivery
@@ -36,10 +35,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        try:
-            municipality = municipality_by_code(options["municipality"])
-        except Http404:
-            raise CommandError(f"Unknown municipality code {options['municipality']}") from None
+        municipality = municipality_option(options["municipality"])
         actor = Actor.system(municipality, name=f"import-csv {options['kind']}")
         data = path.read_bytes()
         context: DeliveryContext | None = None

@@ -1,0 +1,33 @@
+"""Option handling shared by the management commands of every app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.management.base import CommandError
+
+from ketenregie.core.selectors import municipalities, municipality_find
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
+
+
+def municipality_option(code: str | None, *, single_default: bool = False) -> Municipality:
+    """The municipality a command's ``--municipality CODE`` names.
+
+    Without a code, ``single_default`` takes the only municipality there is: on a one-municipality
+    installation the option is a formality, elsewhere guessing would work on the wrong tenant's data.
+    """
+    if code:
+        found = municipality_find(code)
+        if found is None:
+            raise CommandError(f"Unknown municipality code {code}")
+        return found
+    if not single_default:
+        raise CommandError("Name the municipality with --municipality CODE")
+    candidates = list(municipalities()[:2])
+    if len(candidates) != 1:
+        raise CommandError(
+            "Name the municipality with --municipality CODE" if candidates else "There is no municipality yet"
+        )
+    return candidates[0]
