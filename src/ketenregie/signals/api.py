@@ -4,10 +4,7 @@ in the OpenAPI document is in ``signals.api_docs``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
@@ -15,13 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from ketenregie.api.base import api_actor, requires
+from ketenregie.api.base import requires
 from ketenregie.api.concurrency import expected_version, versioned_response
 from ketenregie.api.throttling import AnonRateThrottle, UserRateThrottle
 from ketenregie.api.viewsets import ApiViewSet
-from ketenregie.core.models import Municipality
 from ketenregie.core.permissions import Capability
-from ketenregie.core.selectors import municipality_by_code
 from ketenregie.signals import selectors, services
 from ketenregie.signals.api_docs import SIGNAL_OPERATIONS
 from ketenregie.signals.api_serializers import (
@@ -36,10 +31,6 @@ from ketenregie.signals.api_serializers import (
 from ketenregie.signals.intake import signal_create_initial
 from ketenregie.signals.models import Signal
 from ketenregie.signals.selectors import SignalFilter
-
-if TYPE_CHECKING:
-    from ketenregie.core.models import Municipality
-    from ketenregie.signals.models import SignalCategory
 
 
 class SignalSubmitThrottle(AnonRateThrottle):
@@ -84,35 +75,14 @@ class SignalViewSet(mixins.ListModelMixin, ApiViewSet):
         responses={201: SignalReceiptSerializer},
     )
     def create(self, request: Request) -> Response:
-        body = SignalSubmitSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        actor = api_actor(request) if request.user is not None and request.user.is_authenticated else None
+        actor = self.actor if request.user is not None and request.user.is_authenticated else None
         if actor is not None and not actor.can(Capability.SUBMIT_SIGNALS):
             raise exceptions.PermissionDenied("Uw rol kan geen meldingen registreren.")
-        municipality = actor.municipality if actor else self._municipality(data.get("municipality"))
-        category = self._category(municipality, data.get("category", ""))
+        body = SignalSubmitSerializer(data=request.data, context={"actor": actor})
+        body.is_valid(raise_exception=True)
         # A ValidationError of the intake is answered 400 by the API's one exception handler.
-        signal = signal_create_initial(body.intake(municipality, category), actor=actor)
+        signal = signal_create_initial(body.intake(), actor=actor)
         return Response(SignalReceiptSerializer(signal).data, status=status.HTTP_201_CREATED)
-
-    @staticmethod
-    def _municipality(code: str | None) -> Municipality:
-        if not code:
-            raise exceptions.ValidationError({"municipality": ["Geef de CBS-code van de gemeente."]})
-        try:
-            return municipality_by_code(code)
-        except Http404:
-            raise exceptions.ValidationError({"municipality": ["Onbekende gemeentecode."]}) from None
-
-    @staticmethod
-    def _category(municipality: Municipality, code: str) -> SignalCategory | None:
-        if not code:
-            return None
-        category = selectors.category_by_code(municipality=municipality, code=code)
-        if category is None:
-            raise exceptions.ValidationError({"category": [f"Onbekende categorie '{code}'."]})
-        return category
 
     def partial_update(self, request: Request, pk: str) -> Response:
         signal = selectors.signal_get(actor=self.actor, signal_id=int(pk))

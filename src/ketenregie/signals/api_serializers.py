@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rest_framework import serializers
 
 from ketenregie.api.fields import ResolvedCodeField, ResolvedIdField
+from ketenregie.core.selectors import municipality_find
 from ketenregie.places.selectors import address_find_by_id
 from ketenregie.signals import selectors
 from ketenregie.signals.intake import ReportedAddress, Reporter, SignalIntake
-from ketenregie.signals.models import Signal, SignalCategory, SignalChannel, SignalResult, SignalStatus
+from ketenregie.signals.models import Signal, SignalChannel, SignalResult, SignalStatus
 
-if TYPE_CHECKING:
-    from ketenregie.core.models import Municipality
+# The same answer for a code that is unknown, retired or another municipality's.
+UNKNOWN_CATEGORY = "Onbekende categorie '{code}'."
 
 
 class SignalSerializer(serializers.ModelSerializer):
@@ -114,16 +115,34 @@ class SignalSubmitSerializer(serializers.Serializer):
         help_text="Staff only; the public channel is 'portal'.",
     )
 
-    def intake(self, municipality: Municipality, category: SignalCategory | None) -> SignalIntake:
-        """The validated body as the one intake record (the category resolved by the viewset)."""
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The municipality (the caller's, or the one the code names for the public) and the category
+        in it, resolved through their owners' selectors."""
+        actor = self.context.get("actor")
+        if actor is not None:
+            municipality = actor.municipality
+        elif not attrs.get("municipality"):
+            raise serializers.ValidationError({"municipality": ["Geef de CBS-code van de gemeente."]})
+        else:
+            municipality = municipality_find(attrs["municipality"])
+            if municipality is None:
+                raise serializers.ValidationError({"municipality": ["Onbekende gemeentecode."]})
+        code = attrs.get("category", "")
+        category = selectors.category_by_code(municipality=municipality, code=code) if code else None
+        if code and category is None:
+            raise serializers.ValidationError({"category": [UNKNOWN_CATEGORY.format(code=code)]})
+        return {**attrs, "municipality": municipality, "category": category}
+
+    def intake(self) -> SignalIntake:
+        """The validated body as the one intake record."""
         data = self.validated_data
         address = data.get("address") or {}
         reporter = data.get("reporter") or {}
         return SignalIntake(
-            municipality=municipality,
+            municipality=data["municipality"],
             description=data["description"],
             channel=data.get("channel", ""),
-            category=category,
+            category=data["category"],
             reported_address=ReportedAddress(
                 postcode=(address.get("postcode") or "").replace(" ", "").upper(),
                 house_number=address.get("houseNumber"),
@@ -150,10 +169,6 @@ class SignalReceiptSerializer(serializers.Serializer):
     needsAddress = serializers.BooleanField(
         source="needs_address", help_text="True when the address was not found; it will be resolved."
     )
-
-
-# The same answer for a code that is unknown, retired or another municipality's.
-UNKNOWN_CATEGORY = "Onbekende categorie '{code}'."
 
 
 def _category(context: Mapping[str, Any], code: str) -> Any:
