@@ -10,7 +10,8 @@ from django.test import Client
 
 from ketenregie import cli
 from ketenregie.core.checks import DemoAccountsInProductionError, assert_safe_to_serve
-from ketenregie.core.models import User
+from ketenregie.core.models import ApiToken, AuditEvent, User
+from ketenregie.core.tokens import token_create
 from ketenregie.demo.accounts import ensure_demo_accounts
 from tests import factories as f
 
@@ -44,16 +45,22 @@ def test_development_starts_with_demo_accounts(municipality: object, settings: o
 
 
 def test_removing_the_demo_accounts_lets_production_start_and_keeps_real_accounts(
-    db: None, settings: object
+    municipality: object, settings: object
 ) -> None:
-    # Demo accounts without entries in the audit trail: the trail refuses to lose the user of an entry.
-    f.UserFactory.create_batch(2, is_demo_account=True)
+    # The demo accounts as `make demo` leaves them: with memberships, and named in the audit trail.
+    ensure_demo_accounts(municipality)  # type: ignore[arg-type]
+    demo = User.objects.filter(is_demo_account=True)
+    assert demo.exists()
+    assert AuditEvent.objects.filter(user__in=demo).exists()
+    token_create(user=demo.first(), name="demo")
     real = f.UserFactory()
     out = StringIO()
     call_command("remove_demo_accounts", stdout=out)
-    assert out.getvalue().strip() == "Removed 2 demo account record(s)."
-    assert not User.objects.filter(is_demo_account=True).exists()
-    assert User.objects.filter(pk=real.pk).exists()
+    assert out.getvalue().strip() == f"Switched off {demo.count()} demo account(s)."
+    assert not demo.filter(is_active=True).exists()
+    assert not any(user.has_usable_password() for user in demo)
+    assert not ApiToken.objects.filter(user__in=demo).exists()
+    assert User.objects.get(pk=real.pk).is_active
     settings.IS_PRODUCTION = True  # type: ignore[attr-defined]
     assert_safe_to_serve()
 

@@ -17,7 +17,10 @@ class DemoAccountsInProductionError(RuntimeError):
 def demo_accounts_present() -> list[str]:
     from ketenregie.core.models import User
 
-    return list(User.objects.filter(is_demo_account=True).values_list("username", flat=True)[:20])
+    # A switched-off demo account (``remove-demo-accounts``) stays for the audit trail; it cannot log in.
+    return list(
+        User.objects.filter(is_demo_account=True, is_active=True).values_list("username", flat=True)[:20]
+    )
 
 
 def assert_safe_to_serve() -> None:
@@ -28,7 +31,7 @@ def assert_safe_to_serve() -> None:
     if present:
         raise DemoAccountsInProductionError(
             "Refusing to start in production: demo accounts exist (" + ", ".join(present) + "). "
-            "Remove them with `ketenregie remove-demo-accounts`."
+            "Switch them off with `ketenregie remove-demo-accounts`."
         )
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
-from ketenregie.core.models import AuditAction, User
+from ketenregie.core.models import ApiToken, AuditAction, Membership, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -63,7 +63,14 @@ def update_versioned(
 
 
 def demo_accounts_remove() -> int:
-    """Delete the demo accounts (production refuses to start while they exist, see core.checks);
-    returns how many records went, the accounts with what is deleted along with them."""
-    removed, _ = User.objects.filter(is_demo_account=True).delete()
-    return removed
+    """Switch the demo accounts off for good: production refuses to start while one can log in (see
+    core.checks). They are not deleted, because the append-only audit trail names them: their password
+    becomes unusable, their memberships end and their API tokens go. Returns how many were switched off."""
+    accounts = list(User.objects.filter(is_demo_account=True, is_active=True))
+    for account in accounts:
+        account.is_active = False
+        account.set_unusable_password()
+        account.save(update_fields=["is_active", "password"])
+    Membership.objects.filter(user__is_demo_account=True, is_active=True).update(is_active=False)
+    ApiToken.objects.filter(user__is_demo_account=True).delete()
+    return len(accounts)

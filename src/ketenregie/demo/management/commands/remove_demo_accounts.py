@@ -8,8 +8,11 @@ from ketenregie.core.services import demo_accounts_remove
 
 
 class Command(BaseCommand):
-    help = "Delete the demo accounts (password 'demo'); production refuses to start while they exist."
+    help = (
+        "Switch the demo accounts (password 'demo') off for good; production refuses to start while one "
+        "can log in. They stay, switched off, because the audit trail names them."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         removed = demo_accounts_remove()
-        self.stdout.write(f"Removed {removed} demo account record(s).")
+        self.stdout.write(f"Switched off {removed} demo account(s).")
