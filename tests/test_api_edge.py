@@ -187,3 +187,22 @@ def test_no_viewset_catches_what_the_handler_answers_and_each_stays_thin() -> No
         for problem in edge_violations(path.read_text(), str(path.relative_to(SRC)))
     ]
     assert violations == []
+
+
+def test_a_services_error_on_a_resolved_record_is_named_as_the_body_named_it(
+    casework: Casework, api_as: Callable[[str], APIClient]
+) -> None:
+    # A care referral names whom it goes to: the model refuses ``handed_to``, the body's field is handedToId.
+    refused = api_as(Role.ENFORCEMENT).post(
+        f"/api/v1/cases/{casework.case.pk}/measures", {"kind": "care_referral"}, format="json"
+    )
+    assert set(_invalid(refused)) == {"handedToId"}
+
+
+def test_a_list_of_ids_is_bounded(casework: Casework, api_as: Callable[[str], APIClient]) -> None:
+    response = api_as(Role.ENFORCEMENT).post(
+        "/api/v1/cases",
+        {"kind": "house_visit", "title": "Veel", "signalIds": list(range(1, 502))},
+        format="json",
+    )
+    assert set(_invalid(response)) == {"signalIds"}

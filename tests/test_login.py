@@ -71,3 +71,16 @@ def test_a_wrong_code_does_not_switch_on_the_second_factor(personas: dict[str, U
     response = client.post(reverse("web:two_factor"), {"token": "123456"})
     assert "not right" in " ".join(response.context["form"].errors["token"])
     assert not TOTPDevice.objects.get(user=personas["civil_affairs"]).confirmed
+
+
+def test_only_a_session_that_passed_the_second_factor_may_switch_it_off(device: TOTPDevice) -> None:
+    # Whoever holds only the password must not swap in an authenticator of their own.
+    client = english_client()
+    client.force_login(device.user)
+    refused = client.post(reverse("web:two_factor"), {"action": "remove"}, follow=True)
+    assert "current code before you switch this off" in refused.content.decode()
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    verified = english_client()
+    assert login(verified, "enforcement", PASSWORD, f"{totp(device.bin_key):06d}") == 302
+    verified.post(reverse("web:two_factor"), {"action": "remove"})
+    assert not TOTPDevice.objects.filter(user=device.user).exists()

@@ -482,6 +482,23 @@ def test_the_local_second_factor_after_sso_when_the_installation_requires_it(
     assert client.get(reverse("signals:signal_list")).status_code == 200
 
 
+def test_a_sso_session_waiting_for_its_code_cannot_replace_the_authenticator(
+    sso: FakeOidcProvider, settings: Any, organisations: dict[str, Organisation]
+) -> None:
+    settings.OIDC_REQUIRE_LOCAL_OTP = True
+    sso.login_as("s-15", preferred_username="vervang", ketenregie_roles=["rdam-vth:enforcement"])
+    client = english_client()
+    sso_login(client, next_url=reverse("signals:signal_list"))
+    client.get(reverse("web:two_factor"))
+    device = TOTPDevice.objects.get(user__oidc_subject="s-15")
+    device.confirmed = True
+    device.save()
+    # With an authenticator in place, the set-up page is out of reach until its code is given.
+    assert client.get(reverse("web:two_factor"))["Location"].startswith(reverse("web:sso_second_factor"))
+    client.post(reverse("web:two_factor"), {"action": "remove"})
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
 def test_without_the_requirement_the_provider_s_login_is_enough(
     sso: FakeOidcProvider, organisations: dict[str, Organisation]
 ) -> None:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
     StrOrPromise = str | _StrPromise
 
+MAX_IDS = 500
+
 # A resolver gets the serializer's context (the actor, and for nested records what they belong to)
 # and the id; it answers the record or None.
 Resolver = Callable[[Mapping[str, Any], int], Any]
@@ -71,6 +73,8 @@ class ResolvedIdListField(serializers.ListField):
 
     def __init__(self, *, resolve: ManyResolver, unknown: StrOrPromise, **kwargs: Any) -> None:
         kwargs.setdefault("child", IdField())
+        # One query with the ids in it: a body cannot make it unbounded.
+        kwargs.setdefault("max_length", MAX_IDS)
         super().__init__(**kwargs)
         self.resolve = resolve
         self.error_messages["unknown"] = unknown

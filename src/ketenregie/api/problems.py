@@ -6,6 +6,7 @@ style of the Haal Centraal APIs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -45,10 +46,13 @@ def api_name(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _django_detail(error: DjangoValidationError) -> Any:
-    """A ValidationError from a model or service in the API's words: its fields under their API names."""
+def _django_detail(error: DjangoValidationError, names: Mapping[str, str]) -> Any:
+    """A ValidationError from a model or service in the API's words: its fields under the names the
+    body used (``names``, from ``api.viewsets.ApiViewSet.body``), or else their camelCase names."""
     if hasattr(error, "error_dict"):
-        return {api_name(field): messages for field, messages in error.message_dict.items()}
+        return {
+            names.get(field) or api_name(field): messages for field, messages in error.message_dict.items()
+        }
     return error.messages
 
 
@@ -153,7 +157,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             status_code=status.HTTP_409_CONFLICT, detail=str(exc), code="conflict", instance=instance
         )
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(_django_detail(exc))
+        exc = exceptions.ValidationError(_django_detail(exc, getattr(request, "api_field_names", {})))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -45,4 +45,10 @@ class ApiViewSet(viewsets.GenericViewSet):
             data=self.request.data, context={"request": self.request, "actor": self.actor, **context}
         )
         serializer.is_valid(raise_exception=True)
+        # A service's error on ``address`` is about the body's ``addressId``: the handler names it so.
+        names = {field.source: name for name, field in serializer.fields.items() if field.source != name}
+        self.request.api_field_names = {  # type: ignore[attr-defined]
+            **getattr(self.request, "api_field_names", {}),
+            **names,
+        }
         return dict(serializer.validated_data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
@@ -62,6 +62,7 @@ def update_versioned(
     return stored
 
 
+@transaction.atomic
 def demo_accounts_remove() -> int:
     """Switch the demo accounts off for good: production refuses to start while one can log in (see
     core.checks). They are not deleted, because the append-only audit trail names them: their password

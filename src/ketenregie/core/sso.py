@@ -289,6 +289,9 @@ class OidcBackend(OIDCAuthenticationBackend):
 
     def _refuse(self, request: HttpRequest, refusal: SsoRefused) -> None:
         request.sso_refusal = refusal.reason  # type: ignore[attr-defined]
+        # The library stored the tokens before the claims were judged; a refused login keeps none of them.
+        for key in ("oidc_id_token", "oidc_access_token"):
+            request.session.pop(key, None)
         user = refusal.user
         audit.record_authentication(
             AuditAction.LOGIN_FAILED,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,7 +102,7 @@ def _submitter(intake: SignalIntake, actor: Actor | None) -> _Submitter:
         return _Submitter(public, SignalChannel.PORTAL, None)
     actor.require(Capability.SUBMIT_SIGNALS)
     if actor.municipality.pk != intake.municipality.pk:
-        raise PermissionError("the melding is for another municipality than its submitter's")
+        raise PermissionDenied("the melding is for another municipality than its submitter's")
     organisation = actor.organisation
     if organisation is not None and organisation.kind != OrganisationKind.MUNICIPAL_DEPARTMENT:
         return _Submitter(actor, SignalChannel.PARTNER, organisation)

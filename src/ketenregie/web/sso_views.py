@@ -133,7 +133,10 @@ class SecondFactorAfterSsoMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if second_factor_pending(request):
-            allowed = {reverse("web:sso_second_factor"), reverse("web:two_factor"), reverse("web:logout")}
+            allowed = {reverse("web:sso_second_factor"), reverse("web:logout")}
+            if not any(devices_for_user(request.user, confirmed=True)):
+                # Setting up a first authenticator; one that exists is never replaced from here.
+                allowed.add(reverse("web:two_factor"))
             if request.path_info not in allowed and not request.path_info.startswith(settings.STATIC_URL):
                 return redirect(
                     f"{reverse('web:sso_second_factor')}?{urlencode({'next': request.path_info})}"

@@ -27,8 +27,10 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ketenregie.api.problems import is_api_request, problem_http_response
+from ketenregie.core import audit
 from ketenregie.core.actor import ACTIVE_ORGANISATION_SESSION_KEY, Actor, organisations_of, request_user
 from ketenregie.core.middleware import NulCharacterInRequest
+from ketenregie.core.models import AuditAction
 from ketenregie.core.second_factor import second_factor_check
 from ketenregie.core.sso import SSO_SESSION_KEY, end_session_url
 from ketenregie.core.tokens import token_revoke, tokens_of
@@ -150,10 +152,16 @@ class TokenForm(forms.Form):
 @never_cache
 def two_factor(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Set up (or remove) a TOTP second factor for the logged-in user."""
-    user = request.user
+    user = request_user(request)
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if request.method == "POST" and request.POST.get("action") == "remove" and confirmed:
+        # Only a session that passed this second factor may remove it: otherwise whoever holds the
+        # password (or the identity provider's login) could swap in their own authenticator.
+        if not getattr(user, "is_verified", lambda: False)():
+            messages.error(request, _("Log in with your current code before you switch this off."))
+            return redirect("web:two_factor")
         TOTPDevice.objects.filter(user=user).delete()
+        audit.record_change(actor, instance=user, action=AuditAction.UPDATE, changed_fields=["second_factor"])
         messages.success(request, _("Two-factor authentication is switched off."))
         return redirect("web:two_factor")
     if confirmed:
