@@ -142,19 +142,19 @@ def test_a_second_login_follows_the_changed_claim_and_leaves_local_memberships_a
     before = AuditEvent.objects.filter(object_type="core.membership").count()
 
     sso.login_as(
-        "s-2", preferred_username="wisselaar", ketenregie_roles=["rdam-vth:enforcement", "rdam-vth:admin"]
+        "s-2", preferred_username="wisselaar", ketenregie_roles=["rdam-vth:enforcement", "rdam-vth:council"]
     )
     client = english_client()
     assert sso_login(client).status_code == 302
     assert memberships_of(user) == {
         ("rdam-vth", Role.ENFORCEMENT, True, True),
-        ("rdam-vth", Role.ADMIN, True, True),
+        ("rdam-vth", Role.COUNCIL, True, True),
         ("rdam-beleid", Role.POLICY, False, True),
         ("Informatiepunt", Role.INFOPOINT, True, False),
     }
     changes = AuditEvent.objects.filter(object_type="core.membership").order_by("id")[before:]
     assert sorted((e.action, e.detail["role"], e.detail["is_active"]) for e in changes) == [
-        (AuditAction.CREATE, Role.ADMIN, True),
+        (AuditAction.CREATE, Role.COUNCIL, True),
         (AuditAction.UPDATE, Role.POLICY, False),
     ]
 
@@ -163,10 +163,21 @@ def test_a_second_login_follows_the_changed_claim_and_leaves_local_memberships_a
     sso_login(english_client())
     assert memberships_of(user) == {
         ("rdam-vth", Role.ENFORCEMENT, False, True),
-        ("rdam-vth", Role.ADMIN, False, True),
+        ("rdam-vth", Role.COUNCIL, False, True),
         ("rdam-beleid", Role.POLICY, True, True),
         ("Informatiepunt", Role.INFOPOINT, True, False),
     }
+
+
+def test_the_provider_grants_administration_and_privacy_roles_only_when_the_installation_allows_it(
+    sso: FakeOidcProvider, organisations: dict[str, Organisation], settings: Any
+) -> None:
+    sso.login_as("s-17", preferred_username="beheerder", ketenregie_roles=["rdam-vth:admin"])
+    assert sso_login(english_client())["Location"] == reverse("web:login")
+    assert AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED).detail["reason"] == "no_role"
+    settings.OIDC_GRANTABLE_ROLES = [*settings.OIDC_GRANTABLE_ROLES, Role.ADMIN]
+    assert sso_login(english_client())["Location"] == reverse("web:home")
+    assert Membership.objects.get(user__oidc_subject="s-17").role == Role.ADMIN
 
 
 def test_a_claim_without_a_known_organisation_or_role_is_refused_with_the_reason(

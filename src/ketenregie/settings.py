@@ -446,6 +446,12 @@ OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", "")
 # The claim with the user's roles, each "<organisation's single sign-on code>:<role>"; a dotted path
 # reaches into nested claims (Keycloak's resource_access.ketenregie.roles).
 OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "ketenregie_roles")
+# The roles the provider may grant. The functional administrator and the privacy officer are left out
+# by default: whoever administers the provider should not thereby reach the audit trail and all roles.
+OIDC_GRANTABLE_ROLES = env_list(
+    "OIDC_GRANTABLE_ROLES",
+    ["policy", "enforcement", "civil_affairs", "infopoint", "partner", "council"],
+)
 # The provider does the second factor; with this on, a user who set up an authenticator app here is
 # asked for its code after single sign-on as well.
 OIDC_REQUIRE_LOCAL_OTP = env_bool("OIDC_REQUIRE_LOCAL_OTP", False)

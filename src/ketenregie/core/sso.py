@@ -137,7 +137,7 @@ class RolesClaim:
 
 def roles_from_claims(claims: Mapping[str, Any]) -> RolesClaim:
     """The memberships the roles claim grants: each value "<sso_code>:<role>" of an active organisation
-    and a role of this application; every other value is kept aside as unknown."""
+    and a role the provider may grant (OIDC_GRANTABLE_ROLES); every other value is kept aside as unknown."""
     raw = _claim(claims, settings.OIDC_ROLES_CLAIM)
     if isinstance(raw, str):
         # Some providers give a single role as a string, or several separated by spaces.
@@ -147,7 +147,7 @@ def roles_from_claims(claims: Mapping[str, Any]) -> RolesClaim:
     wanted: dict[str, list[tuple[str, str]]] = {}
     for value in values:
         code, sep, role = value.rpartition(":")
-        if not sep or not code or role not in Role.values:
+        if not sep or not code or role not in Role.values or role not in settings.OIDC_GRANTABLE_ROLES:
             result.unknown.append(value)
             continue
         wanted.setdefault(code.lower(), []).append((value, role))
