@@ -20,7 +20,7 @@ from ketenregie.cases import services as case_services
 from ketenregie.cases.models import Case
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import AuditAction
+from ketenregie.core.models import AuditAction, Municipality
 from ketenregie.core.permissions import Capability
 from ketenregie.infopoint import services as infopoint_services
 from ketenregie.monitoring import services as monitoring_services
@@ -276,3 +276,43 @@ def retention_purge(
                 },
             )
     return PurgeResult(as_of=as_of, dry_run=dry_run, counts=counts, run=run)
+
+
+def policy_ensure_defaults(*, actor: Actor) -> list[RetentionPolicy]:
+    """Store the default period of every record type the municipality has none for, with its basis:
+    the policy then reads the same in the database as in the docs, and each row has a version to edit."""
+    actor.require(Capability.MANAGE_RETENTION)
+    created = []
+    for record_type, default in DEFAULTS.items():
+        policy, made = RetentionPolicy.objects.get_or_create(
+            municipality=actor.municipality,
+            record_type=record_type,
+            defaults={
+                "amount": default.period.amount,
+                "unit": default.period.unit,
+                "basis": str(default.basis),
+                "changed_by": actor.user,
+                "changed_by_name": actor.username,
+            },
+        )
+        if made:
+            created.append(policy)
+    if created:
+        audit.record_bulk_change(actor, model=RetentionPolicy, action=AuditAction.CREATE, count=len(created))
+    return created
+
+
+def purge_municipalities(
+    municipalities: list[Municipality], *, as_of: dt.date | None = None, dry_run: bool = False
+) -> list[tuple[Municipality, PurgeResult]]:
+    """The nightly purge: each municipality under its own periods, as the system. One failing
+    municipality stops the rest, so a problem is seen the next morning rather than hidden."""
+    return [
+        (
+            municipality,
+            retention_purge(
+                actor=Actor.system(municipality, name="retention-purge"), as_of=as_of, dry_run=dry_run
+            ),
+        )
+        for municipality in municipalities
+    ]

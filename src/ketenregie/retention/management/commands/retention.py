@@ -11,7 +11,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from django.utils import translation
 
-from ketenregie.core.actor import Actor
 from ketenregie.core.models import Municipality
 from ketenregie.core.selectors import municipality_by_code
 from ketenregie.retention import selectors, services
@@ -69,12 +68,11 @@ class Command(BaseCommand):
         as_of = _date(options.get("as_of"))
         municipalities = _municipalities(options.get("municipality"))
         totals = {key: {"due": 0, "removed": 0} for key in RecordType.values}
-        for municipality in municipalities:
-            actor = Actor.system(municipality, name="retention-purge")
-            try:
-                result = services.retention_purge(actor=actor, as_of=as_of, dry_run=options["dry_run"])
-            except ValidationError as error:
-                raise CommandError(" ".join(error.messages)) from None
+        try:
+            results = services.purge_municipalities(municipalities, as_of=as_of, dry_run=options["dry_run"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        for municipality, result in results:
             for key, row in result.counts.items():
                 totals[key]["due"] += row["due"]
                 totals[key]["removed"] += row["removed"]
