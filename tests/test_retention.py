@@ -662,6 +662,9 @@ def test_the_privacy_officer_sees_policy_due_history_and_holds(
     )
     closed_case(municipality, dt.date(2015, 1, 1))
     services.retention_purge(actor=system(municipality))
+    # Due in ten days: shown among what falls due in the coming month, so a hold can still be placed.
+    five_years_ago = Period(5, PeriodUnit.YEARS).before(timezone.localdate())
+    upcoming = closed_case(municipality, five_years_ago + dt.timedelta(days=10))
     page = client_as(Role.PRIVACY_OFFICER).get(reverse("retention:overview"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -669,6 +672,7 @@ def test_the_privacy_officer_sees_policy_due_history_and_holds(
     assert "Selectielijst" in html
     assert casework.case.reference in html
     assert "Beroep loopt nog bij de Raad" in html
+    assert upcoming.reference in html
     assert PurgeRun.objects.count() == 1
     assert reverse("retention:policy_edit", args=[RecordType.SIGNALS]) not in html
 

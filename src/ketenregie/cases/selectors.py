@@ -494,6 +494,12 @@ def case_by_reference(*, municipality: Municipality, reference: str) -> Case:
     return case
 
 
+def case_references(*, municipality: Municipality, ids: list[int]) -> list[str]:
+    """The references of cases, sorted: numbers that name a case without saying anything about it."""
+    cases = Case.objects.filter(municipality=municipality, pk__in=ids).only("pk", "opened_on")
+    return sorted(case.reference for case in cases)
+
+
 def retention_due_cases(
     *,
     municipality: Municipality,

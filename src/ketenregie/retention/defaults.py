@@ -56,7 +56,7 @@ class Default:
     basis: Promise
 
 
-Y, M, D = PeriodUnit.YEARS, PeriodUnit.MONTHS, PeriodUnit.DAYS
+Y, D = PeriodUnit.YEARS, PeriodUnit.DAYS
 
 # The longest period anyone may set: a guard against a typo (100 years), not a legal limit.
 MAXIMUM = Period(30, Y)
@@ -102,7 +102,8 @@ DEFAULTS: dict[str, Default] = {
     ),
     RecordType.REGISTRATION_FORMS: Default(
         Period(2, Y),
-        Period(6, M),
+        # The forms count in a yearly figure: none may go before its year's figure is settled.
+        Period(1, Y),
         _("processing in the BRP (or rejection); forms still to be processed stay"),
         _(
             "AVG art. 5(1)(e): once processed the person is in the BRP or RNI; the form stays two years "

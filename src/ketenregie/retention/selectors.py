@@ -194,8 +194,10 @@ def falling_due(*, actor: Actor, days: int = 31) -> tuple[dt.date, list[DueRow],
         DueRow(record_type, str(label), now.due(record_type), then.due(record_type))
         for record_type, label in RecordType.choices
     ]
-    cases = Case.objects.filter(pk__in=then.removed_case_ids[:200]).only("pk", "opened_on")
-    return later, rows, sorted(case.reference for case in cases)
+    references = case_selectors.case_references(
+        municipality=actor.municipality, ids=then.removed_case_ids[:200]
+    )
+    return later, rows, references
 
 
 def purge_runs(*, actor: Actor, limit: int = 50) -> list[PurgeRun]:
