@@ -562,7 +562,7 @@ def test_the_audit_trail_goes_after_its_period_and_only_through_the_purge(munici
     today = timezone.localdate()
     for years in (3, 1):
         with mock.patch(
-            "django.utils.timezone.now", return_value=aware(today.replace(year=today.year - years))
+            "django.utils.timezone.now", return_value=aware(Period(years, PeriodUnit.YEARS).before(today))
         ):
             AuditEvent.objects.create(municipality=municipality, username="someone", action="view")
     # Even the raw SQL of the application cannot delete an event outside the purge.
@@ -713,3 +713,25 @@ def test_a_hold_is_placed_and_lifted_from_the_case_page(
     assert client_as("outsider").post(
         reverse("retention:hold_place", args=[casework.case.pk]), {"reason": "Beroep bij de rechtbank"}
     ).status_code in (403, 404)
+
+
+def test_the_nightly_run_also_removes_old_events_of_no_municipality(municipality: Municipality) -> None:
+    """Failed logins of names that are no account belong to no municipality; they go after the
+    default period of the trail, and their removal is itself an event."""
+    today = timezone.localdate()
+    for years in (3, 1):
+        with mock.patch(
+            "django.utils.timezone.now", return_value=aware(Period(years, PeriodUnit.YEARS).before(today))
+        ):
+            AuditEvent.objects.create(municipality=None, username="adm…", action=AuditAction.LOGIN_FAILED)
+    out = StringIO()
+    call_command("retention", "purge", "--dry-run", "--json", stdout=out)
+    assert json.loads(out.getvalue())[RecordType.AUDIT_TRAIL]["due"] == 1
+    assert AuditEvent.objects.filter(username="adm…").count() == 2
+    # One municipality's run leaves them alone.
+    call_command("retention", "purge", "--municipality", "0599", stdout=StringIO())
+    assert AuditEvent.objects.filter(username="adm…").count() == 2
+    call_command("retention", "purge", stdout=StringIO())
+    assert AuditEvent.objects.filter(username="adm…").count() == 1
+    event = AuditEvent.objects.get(municipality=None, username="system:retention-purge")
+    assert event.detail["rows"] == 1

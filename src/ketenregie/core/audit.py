@@ -167,7 +167,30 @@ def retention_due_events(*, municipality: Municipality, on_or_before: dt.date) -
 
 def retention_remove_events(*, municipality: Municipality, on_or_before: dt.date) -> int:
     """Remove those events. Runs inside the purge's transaction, which it marks for the database."""
-    due = retention_due_events(municipality=municipality, on_or_before=on_or_before)
+    return _purge(retention_due_events(municipality=municipality, on_or_before=on_or_before))
+
+
+def retention_due_unassigned_events(*, on_or_before: dt.date) -> QuerySet[AuditEvent]:
+    """Events of no municipality (failed logins of names that are no account), on or before the date."""
+    return AuditEvent.objects.filter(
+        municipality__isnull=True, occurred_at__lt=_retention_boundary(on_or_before)
+    )
+
+
+def retention_remove_unassigned_events(*, on_or_before: dt.date, as_of: dt.date) -> int:
+    """Remove them, and record that in the trail itself: no municipality's purge covers these events."""
+    removed = _purge(retention_due_unassigned_events(on_or_before=on_or_before))
+    AuditEvent(
+        municipality=None,
+        username="system:retention-purge",
+        action=AuditAction.DELETE,
+        object_type=object_type_of(AuditEvent),
+        detail={"rows": removed, "as_of": as_of.isoformat()},
+    ).save()
+    return removed
+
+
+def _purge(due: QuerySet[AuditEvent]) -> int:
     postgres = connection.vendor == "postgresql"
     if postgres:
         with connection.cursor() as cursor:

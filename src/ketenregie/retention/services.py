@@ -216,6 +216,13 @@ def _remove(actor: Actor, found: selectors.Plan) -> dict[str, int]:
     return removed
 
 
+def _not_ahead(as_of: dt.date) -> None:
+    today = timezone.localdate()
+    if as_of > today:
+        message = _("A purge cannot run ahead of today (%(today)s); a dry run shows what falls due later.")
+        raise ValidationError({"as_of": message % {"today": today.isoformat()}})
+
+
 def retention_purge(
     *, actor: Actor, as_of: dt.date | None = None, dry_run: bool = False, record_dry_run: bool = False
 ) -> PurgeResult:
@@ -231,15 +238,7 @@ def retention_purge(
             actor.require(Capability.VIEW_RETENTION)
     else:
         actor.require(Capability.MANAGE_RETENTION)
-        if as_of > today:
-            raise ValidationError(
-                {
-                    "as_of": _(
-                        "A purge cannot run ahead of today (%(today)s); a dry run shows what falls due later."
-                    )
-                    % {"today": today.isoformat()}
-                }
-            )
+        _not_ahead(as_of)
         # Figures already shown for an ended year are settled from the complete records first, so the
         # removal cannot change them (monitoring keeps settled figures; see refresh_values).
         monitoring_services.settle_reported_years(municipality=actor.municipality)
@@ -302,11 +301,25 @@ def policy_ensure_defaults(*, actor: Actor) -> list[RetentionPolicy]:
     return created
 
 
+def purge_unassigned_audit_events(*, as_of: dt.date | None = None, dry_run: bool = False) -> dict[str, int]:
+    """The audit events of no municipality (failed logins of names that are no account) under the
+    default period of the trail: no municipality's policy covers them, and they must not stay forever."""
+    as_of = as_of or timezone.localdate()
+    if not dry_run:
+        _not_ahead(as_of)
+    cutoff = DEFAULTS[RecordType.AUDIT_TRAIL].period.before(as_of)
+    with transaction.atomic():
+        due = audit.retention_due_unassigned_events(on_or_before=cutoff).count()
+        removed = 0 if dry_run else audit.retention_remove_unassigned_events(on_or_before=cutoff, as_of=as_of)
+    return {"due": due, "removed": removed}
+
+
 def purge_municipalities(
     municipalities: list[Municipality], *, as_of: dt.date | None = None, dry_run: bool = False
 ) -> list[tuple[Municipality, PurgeResult]]:
     """The nightly purge: each municipality under its own periods, as the system. One failing
-    municipality stops the rest, so a problem is seen the next morning rather than hidden."""
+    municipality stops the rest, so a problem is seen the next morning rather than hidden. The nightly
+    run also calls ``purge_unassigned_audit_events`` (the command does, without --municipality)."""
     return [
         (
             municipality,

@@ -70,8 +70,20 @@ class Command(BaseCommand):
         totals = {key: {"due": 0, "removed": 0} for key in RecordType.values}
         try:
             results = services.purge_municipalities(municipalities, as_of=as_of, dry_run=options["dry_run"])
+            # Events of no municipality belong to every run over all municipalities.
+            unassigned = (
+                None
+                if options.get("municipality")
+                else services.purge_unassigned_audit_events(as_of=as_of, dry_run=options["dry_run"])
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
+        if unassigned is not None:
+            totals[RecordType.AUDIT_TRAIL]["due"] += unassigned["due"]
+            totals[RecordType.AUDIT_TRAIL]["removed"] += unassigned["removed"]
+            if not options["json"]:
+                shown = unassigned["due"] if options["dry_run"] else unassigned["removed"]
+                self.stdout.write(f"Audit events of no municipality: {shown}")
         for municipality, result in results:
             for key, row in result.counts.items():
                 totals[key]["due"] += row["due"]
