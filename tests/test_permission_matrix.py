@@ -19,6 +19,14 @@ from ketenregie.core.permissions import ROLE_CAPABILITIES, Capability
 from tests.conftest import World
 
 C = Capability
+
+
+def _case(world: World) -> Any:
+    from tests.factories import CaseFactory
+
+    return CaseFactory(municipality=world.address.municipality)
+
+
 ROLES = list(Role.values)
 
 # Any one of these is enough: the queue of self-service reports serves civil affairs and enforcement.
@@ -225,6 +233,13 @@ PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
         lambda w: reverse("risk:control_list_detail", args=[w.control_list.pk]),
         (C.VIEW_RISK,),
     ),
+    ("retention", lambda w: reverse("retention:overview"), (C.VIEW_RETENTION,)),
+    (
+        "retention period",
+        lambda w: reverse("retention:policy_edit", args=["signals"]),
+        (C.MANAGE_RETENTION,),
+    ),
+    ("legal hold", lambda w: reverse("retention:hold_place", args=[_case(w).pk]), (C.PLACE_LEGAL_HOLDS,)),
     (
         "administration: melding categories",
         lambda w: reverse("admin:signals_signalcategory_changelist"),
@@ -464,6 +479,9 @@ def test_the_capability_table_is_what_the_roles_were_designed_to_do() -> None:
     assert holders[C.VIEW_RISK_RUNS] == {Role.ENFORCEMENT, Role.ADMIN, Role.PRIVACY_OFFICER}
     assert holders[C.RUN_RISK] == {Role.ENFORCEMENT, Role.ADMIN}
     assert holders[C.MANAGE_RISK_SETTINGS] == {Role.ADMIN}
+    assert holders[C.VIEW_RETENTION] == {Role.PRIVACY_OFFICER, Role.ADMIN}
+    assert holders[C.MANAGE_RETENTION] == {Role.ADMIN}
+    assert holders[C.PLACE_LEGAL_HOLDS] == {Role.ENFORCEMENT, Role.ADMIN}
     assert holders[C.VIEW_REGISTERS] == {
         Role.POLICY,
         Role.ENFORCEMENT,

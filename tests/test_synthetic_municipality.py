@@ -199,6 +199,20 @@ def test_the_nla_demo_partner_sees_only_the_cases_it_takes_part_in(rotterdam: Mu
     assert all(case.participants.filter(organisation=actor.organisation).exists() for case in shared)
 
 
+def test_the_privacy_officer_finds_the_retention_policy_holds_and_a_dry_run(rotterdam: Municipality) -> None:
+    from ketenregie.retention.models import LegalHold, PurgeRun, RecordType, RetentionPolicy
+
+    policies = RetentionPolicy.objects.filter(municipality=rotterdam)
+    assert set(policies.values_list("record_type", flat=True)) == set(RecordType.values)
+    assert all(policy.basis for policy in policies)
+    holds = LegalHold.objects.filter(municipality=rotterdam, lifted_at__isnull=True)
+    assert holds.count() == 2
+    assert all(len(hold.reason) > 40 and hold.case_id for hold in holds)
+    run = PurgeRun.objects.get(municipality=rotterdam)
+    assert run.dry_run
+    assert set(run.counts) == set(RecordType.values)
+
+
 @pytest.mark.slow
 def test_enforcement_figures_follow_the_rotterdam_calibration(db: None) -> None:
     """At scale 0.25: per year about 387/4 overcrowding meldingen with about 6.5% confirmed, integral

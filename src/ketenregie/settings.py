@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ketenregie.monitoring",
     "ketenregie.dashboard",
     "ketenregie.risk",
+    "ketenregie.retention",
     "ketenregie.demo",
 ]
 

@@ -16,6 +16,7 @@ app_patterns = [
     path("signals/", include("ketenregie.signals.urls")),
     path("cases/", include("ketenregie.cases.urls")),
     path("risk/", include("ketenregie.risk.urls")),
+    path("retention/", include("ketenregie.retention.urls")),
     path("audit/", include("ketenregie.core.urls")),
     path("beheer/", admin_site.urls),
     path("monitoring/", include("ketenregie.monitoring.urls")),

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,13 +32,14 @@ from ketenregie.cases.models import (
     FirstRegistrationForm,
     Handover,
     Measure,
+    MeasureKind,
     RecordKind,
     RecordVersion,
     RegistrationFormStatus,
 )
-from ketenregie.core import audit
+from ketenregie.core import audit, retention
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import Organisation, OrganisationKind, User
+from ketenregie.core.models import Municipality, Organisation, OrganisationKind, User
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability, roles_with
 from ketenregie.core.selectors import norms_for, organisations, users_with
@@ -477,3 +478,88 @@ def case_zgw(*, actor: Actor, case: Case) -> dict[str, Any]:
         return case_export(actor=actor, case=case)
     except ZgwError as error:
         raise ValidationError(error.describe(), code="zgw_not_configured") from None
+
+
+# --- retention ----------------------------------------------------------------------------------------
+# The retention purge asks these which records of cases are due; ``held`` is a subquery of the ids of
+# cases under a legal hold, which keep everything of theirs. Records of a case removed whole are not
+# counted again under their own kind.
+
+# A sanction is a decision with legal effect on the offender: a penalty order or an administrative fine.
+SANCTION_KINDS = (MeasureKind.PENALTY_ORDER, MeasureKind.FINE)
+
+
+def case_by_reference(*, municipality: Municipality, reference: str) -> Case:
+    """A case of the municipality by its reference (Z-2024-000123) or bare number."""
+    text = reference.strip().upper()
+    number = text.rsplit("-", 1)[-1] if text.startswith("Z-") else text
+    case_id = parse_id(number)
+    case = Case.objects.filter(municipality=municipality, pk=case_id).first() if case_id else None
+    if case is None or (text.startswith("Z-") and case.reference != text):
+        raise Http404(_("There is no case with this reference."))
+    return case
+
+
+def case_references(*, municipality: Municipality, ids: list[int]) -> list[str]:
+    """The references of cases, sorted: numbers that name a case without saying anything about it."""
+    cases = Case.objects.filter(municipality=municipality, pk__in=ids).only("pk", "opened_on")
+    return sorted(case.reference for case in cases)
+
+
+def retention_due_cases(
+    *,
+    municipality: Municipality,
+    closed_on_or_before: dt.date,
+    sanctioned: bool,
+    held: QuerySet[Any],
+) -> QuerySet[Case]:
+    """Closed cases, with or without a sanction, closed on or before the date and not held."""
+    sanction = Measure.objects.filter(case=OuterRef("pk"), kind__in=SANCTION_KINDS)
+    due = Case.objects.filter(
+        municipality=municipality, status=CaseStatus.CLOSED, closed_on__lte=closed_on_or_before
+    ).exclude(pk__in=held)
+    return due.filter(Exists(sanction)) if sanctioned else due.exclude(Exists(sanction))
+
+
+def retention_signals_kept(*, municipality: Municipality, removed_case_ids: list[int]) -> QuerySet[Any]:
+    """The ids of meldingen linked to a case that stays: they stay with it."""
+    links = Case.signals.through.objects.filter(case__municipality=municipality)
+    return links.exclude(case_id__in=removed_case_ids).values("signal_id")
+
+
+def retention_due_registration_forms(
+    *,
+    municipality: Municipality,
+    on_or_before: dt.date,
+    held: QuerySet[Any],
+    removed_case_ids: list[int],
+) -> QuerySet[FirstRegistrationForm]:
+    """First-registration forms dealt with by civil affairs on or before the date: processed (counted from
+    the day of processing) or rejected (from the last change). Forms still to be processed stay."""
+    dealt_with = Q(status=RegistrationFormStatus.PROCESSED, processed_on__lte=on_or_before) | Q(
+        status=RegistrationFormStatus.REJECTED, updated_at__lt=retention.day_after(on_or_before)
+    )
+    return (
+        FirstRegistrationForm.objects.filter(municipality=municipality)
+        .filter(dealt_with)
+        .exclude(case_id__in=held)
+        .exclude(case_id__in=removed_case_ids)
+    )
+
+
+def retention_due_dossiers(
+    *,
+    municipality: Municipality,
+    on_or_before: dt.date,
+    held: QuerySet[Any],
+    removed_case_ids: list[int],
+) -> QuerySet[Handover]:
+    """Hand-overs whose dossier (the ZIP copy made for the recipient) is still stored and due."""
+    return (
+        Handover.objects.filter(
+            municipality=municipality, handed_over_at__lt=retention.day_after(on_or_before)
+        )
+        .exclude(dossier="")
+        .exclude(case_id__in=held)
+        .exclude(case_id__in=removed_case_ids)
+    )

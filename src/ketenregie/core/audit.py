@@ -5,13 +5,17 @@ Every view and export of personal data, and every create, change and delete, lea
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.db.models import QuerySet
+from django.utils import timezone
 
+from ketenregie.core import retention
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import AuditAction, AuditEvent, Membership, User
+from ketenregie.core.models import AuditAction, AuditEvent, Membership, Municipality, User
 
 
 def object_type_of(model: type[models.Model] | models.Model) -> str:
@@ -165,3 +169,61 @@ def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
         for key, value in values.items()
         if value not in ("", None, [])
     }
+
+
+# --- retention ----------------------------------------------------------------------------------------
+# The only way events leave the trail. The database allows it only inside a transaction that announces
+# the purge, and never for events younger than a year (migration 0006).
+
+AUDIT_TRAIL_FLOOR = dt.timedelta(days=367)
+
+
+def _retention_boundary(on_or_before: dt.date) -> dt.datetime:
+    # Never closer to now than the database allows (a year), so a purge is not refused halfway.
+    return min(retention.day_after(on_or_before), timezone.now() - AUDIT_TRAIL_FLOOR)
+
+
+def retention_due_events(*, municipality: Municipality, on_or_before: dt.date) -> QuerySet[AuditEvent]:
+    """The municipality's events on or before the date, and in any case more than a year old."""
+    return AuditEvent.objects.filter(
+        municipality=municipality, occurred_at__lt=_retention_boundary(on_or_before)
+    )
+
+
+def retention_remove_events(*, municipality: Municipality, on_or_before: dt.date) -> int:
+    """Remove those events. Runs inside the purge's transaction, which it marks for the database."""
+    return _purge(retention_due_events(municipality=municipality, on_or_before=on_or_before))
+
+
+def retention_due_unassigned_events(*, on_or_before: dt.date) -> QuerySet[AuditEvent]:
+    """Events of no municipality (failed logins of names that are no account), on or before the date."""
+    return AuditEvent.objects.filter(
+        municipality__isnull=True, occurred_at__lt=_retention_boundary(on_or_before)
+    )
+
+
+def retention_remove_unassigned_events(*, on_or_before: dt.date, as_of: dt.date) -> int:
+    """Remove them, and record that in the trail itself: no municipality's purge covers these events."""
+    removed = _purge(retention_due_unassigned_events(on_or_before=on_or_before))
+    AuditEvent(
+        municipality=None,
+        username="system:retention-purge",
+        action=AuditAction.DELETE,
+        object_type=object_type_of(AuditEvent),
+        detail={"rows": removed, "as_of": as_of.isoformat()},
+    ).save()
+    return removed
+
+
+def _purge(due: QuerySet[AuditEvent]) -> int:
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL ketenregie.retention_purge = 'on'")
+    try:
+        # The queryset's own delete() refuses (append-only); this raw delete is the one exception.
+        return int(due._raw_delete(due.db))
+    finally:
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL ketenregie.retention_purge = 'off'")

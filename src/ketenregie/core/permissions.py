@@ -46,6 +46,10 @@ class Capability(StrEnum):
     MANAGE_RISK_SETTINGS = "manage_risk_settings"
     # Deliveries to the register (issue 12): an employer's, agency's or housing provider's own lists.
     DELIVER_DATA = "deliver_data"
+    # Retention (issue 14): the policy, its purge, and legal holds on cases.
+    VIEW_RETENTION = "view_retention"
+    MANAGE_RETENTION = "manage_retention"
+    PLACE_LEGAL_HOLDS = "place_legal_holds"
 
 
 C = Capability
@@ -57,6 +61,9 @@ C = Capability
 # Risk selection: enforcement and the functional administrator see the ranked lists (VIEW_RISK) and
 # start runs; the privacy officer sees the runs and the rules, never a list (VIEW_RISK_RUNS), to audit
 # them; only the administrator changes the rules. Policy, council and partners see nothing of it.
+# Retention: the functional administrator sets the periods (and so runs the purge); the privacy officer
+# oversees them (policy, what falls due, what was removed, the holds). A legal hold is placed by the
+# department that leads the case, or by the administrator when, say, the legal department asks for it.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.POLICY: frozenset(
         {C.VIEW_KEY_FIGURES, C.VIEW_REGISTERS, C.MANAGE_COVENANT, C.VIEW_MONITORING, C.EDIT_MONITORING}
@@ -83,6 +90,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.VIEW_RISK,
             C.VIEW_RISK_RUNS,
             C.RUN_RISK,
+            C.PLACE_LEGAL_HOLDS,
         }
     ),
     Role.CIVIL_AFFAIRS: frozenset(
@@ -117,7 +125,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     # occupants; delivering writes to the register and reads nothing from it.
     Role.PARTNER: frozenset({C.SUBMIT_SIGNALS, C.VIEW_SHARED_CASES, C.RECORD_FINDINGS, C.DELIVER_DATA}),
     Role.PRIVACY_OFFICER: frozenset(
-        {C.VIEW_KEY_FIGURES, C.VIEW_AUDIT_TRAIL, C.VIEW_MONITORING, C.VIEW_AGREEMENTS, C.VIEW_RISK_RUNS}
+        {
+            C.VIEW_KEY_FIGURES,
+            C.VIEW_AUDIT_TRAIL,
+            C.VIEW_MONITORING,
+            C.VIEW_AGREEMENTS,
+            C.VIEW_RISK_RUNS,
+            C.VIEW_RETENTION,
+        }
     ),
     Role.COUNCIL: frozenset({C.VIEW_KEY_FIGURES, C.VIEW_MONITORING}),
     Role.ADMIN: frozenset(
@@ -133,6 +148,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.VIEW_RISK_RUNS,
             C.RUN_RISK,
             C.MANAGE_RISK_SETTINGS,
+            C.VIEW_RETENTION,
+            C.MANAGE_RETENTION,
+            C.PLACE_LEGAL_HOLDS,
         }
     ),
 }

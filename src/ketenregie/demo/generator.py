@@ -25,6 +25,7 @@ from ketenregie.demo import (
     gen_places,
     gen_portal,
     gen_registry_checks,
+    gen_retention,
     gen_risk,
     gen_signals,
     gen_verification,
@@ -138,6 +139,8 @@ def seed_municipality(
         gen_infopoint.build_infopoint(ctx)
         gen_portal.build_portal(ctx)
         gen_verification.build_verification(ctx)
+        progress("  retention: the periods, two legal holds and a dry run")
+        gen_retention.build_retention(ctx)
         progress("[12/12] monitoring")
         gen_monitoring.build_monitoring(ctx)
         progress("  deliveries of employments and occupants")

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.models import Municipality
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
 from ketenregie.infopoint.models import (
@@ -283,4 +284,12 @@ def infopoint_figures(*, actor: Actor, start: dt.date, end: dt.date) -> Infopoin
         group_registration_moments=group_registration_moments(actor=actor, start=start, end=end),
         course_participants=course_participants(actor=actor, start=start, end=end),
         key_figures=key_figures_active(actor=actor, start=start, end=end),
+    )
+
+
+def retention_due_contacts(*, municipality: Municipality, on_or_before: dt.date) -> QuerySet[Contact]:
+    """Contacts on or before the date. A contact with a follow-up still to do stays until it is done."""
+    open_follow_up = Q(follow_up__gt="", follow_up_done=False)
+    return Contact.objects.filter(municipality=municipality, contacted_on__lte=on_or_before).exclude(
+        open_follow_up
     )

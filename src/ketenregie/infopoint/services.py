@@ -4,16 +4,16 @@ a visitor key and are then forgotten."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ketenregie.core import audit
+from ketenregie.core import audit, retention
 from ketenregie.core.actor import Actor
-from ketenregie.core.models import AuditAction
+from ketenregie.core.models import AuditAction, Municipality
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import create_audited, ensure_same_municipality, update_versioned
 from ketenregie.infopoint.models import Activity, Contact, ContactTopic, InformationPoint, Topic
@@ -179,3 +179,11 @@ def information_point_ensure(*, actor: Actor, name: str, address: str = "") -> I
             actor, instance=point, action=AuditAction.CREATE, changed_fields=["name", "address"]
         )
     return point
+
+
+def retention_remove_contacts(*, municipality: Municipality, ids: Sequence[int]) -> int:
+    """Remove contacts of the log with their topics; the purge writes the audit event."""
+    removed = 0
+    for batch in retention.batches(ids):
+        removed += retention.delete_queryset(Contact.objects.filter(municipality=municipality, pk__in=batch))
+    return removed

@@ -114,7 +114,11 @@ def refresh_values(
     progress: Callable[[str], None] = lambda message: None,
 ) -> int:
     """Compute every computed indicator for the years and store the values, with the breakdown per
-    neighbourhood for the dashboard's map and the report's priority neighbourhoods."""
+    neighbourhood for the dashboard's map and the report's priority neighbourhoods.
+
+    A figure of a year that was computed after the year had ended is settled: it is what was reported,
+    and it stays. Computing it again later would count without the records the retention purge has
+    removed since, and change a figure the council already has."""
     actor = monitoring_actor(municipality)
     definitions = computed_for()
     catalogue = {i.code: i for i in sync_catalogue(municipality=municipality)}
@@ -124,7 +128,10 @@ def refresh_values(
         period = Period.year(year)
         if period.start > today:
             continue
+        settled = _settled_codes(municipality, period)
         for code, definition in definitions.items():
+            if code in settled:
+                continue
             result = definition(actor=actor, period=period)
             rows = [
                 IndicatorValue(
@@ -154,6 +161,41 @@ def refresh_values(
             stored += len(rows)
         progress(f"  {municipality.name} {year}: computed")
     return stored
+
+
+def _settled_codes(municipality: Municipality, period: Period) -> set[str]:
+    ended = timezone.make_aware(dt.datetime.combine(period.end, dt.time.min))
+    return set(
+        IndicatorValue.objects.filter(
+            municipality=municipality,
+            period_start=period.start,
+            period_end=period.end,
+            neighbourhood__isnull=True,
+            computed_at__gte=ended,
+        ).values_list("indicator__code", flat=True)
+    )
+
+
+def settle_reported_years(*, municipality: Municipality) -> list[int]:
+    """Settle every ended year that has stored figures computed while it was still running: compute
+    them once more, now the year is complete. The retention purge calls this before it removes
+    anything, so a figure already shown is settled from complete records, never from what is left."""
+    today = timezone.localdate()
+    started = IndicatorValue.objects.filter(
+        municipality=municipality, neighbourhood__isnull=True, period_end__lte=today
+    )
+    years = sorted(
+        {
+            value.period_start.year
+            for value in started.only("period_start", "period_end", "computed_at")
+            if value.period_start == Period.year(value.period_start.year).start
+            and value.period_end == Period.year(value.period_start.year).end
+            and timezone.localdate(value.computed_at) < value.period_end
+        }
+    )
+    if years:
+        refresh_values(municipality=municipality, years=years)
+    return years
 
 
 @transaction.atomic

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from ketenregie.core import audit
+from ketenregie.core import audit, retention
 from ketenregie.core.actor import Actor
+from ketenregie.core.models import Municipality
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
@@ -20,6 +22,8 @@ from ketenregie.portal.models import (
     ORIGINAL_LANGUAGE,
     InfoPage,
     InfoPageTranslation,
+    OutboxMessage,
+    PendingVerification,
     ReviewStatus,
     SelfServiceReport,
 )
@@ -184,3 +188,30 @@ def report_get(*, actor: Actor, report_id: int) -> SelfServiceReport:
 
 def suppression_threshold(*, actor: Actor) -> int:
     return int(norms_for(actor.municipality).suppression_threshold)
+
+
+# --- retention ----------------------------------------------------------------------------------------
+
+
+def retention_due_verifications(
+    *, municipality: Municipality, on_or_before: dt.date
+) -> tuple[QuerySet[PendingVerification], QuerySet[OutboxMessage]]:
+    """Pending verifications created on or before the date, used or not, and the codes sent for them
+    (the outbox); a code is valid for minutes, so nothing here is still needed."""
+    before = retention.day_after(on_or_before)
+    return (
+        PendingVerification.objects.filter(municipality=municipality, created_at__lt=before),
+        OutboxMessage.objects.filter(municipality=municipality, created_at__lt=before),
+    )
+
+
+def retention_due_self_service_reports(
+    *, municipality: Municipality, on_or_before: dt.date
+) -> QuerySet[SelfServiceReport]:
+    """Self-service reports checked on or before the date, or submitted then when no check was needed.
+    A report still waiting for its check stays."""
+    before = retention.day_after(on_or_before)
+    return SelfServiceReport.objects.filter(municipality=municipality).filter(
+        Q(review_status=ReviewStatus.NOT_NEEDED, submitted_at__lt=before)
+        | Q(review_status=ReviewStatus.HANDLED, reviewed_at__lt=before)
+    )

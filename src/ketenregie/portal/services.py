@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -13,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ketenregie.core import audit
+from ketenregie.core import audit, retention
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
 from ketenregie.core.locks import advisory_lock, deliveries_lock
-from ketenregie.core.models import AuditAction
+from ketenregie.core.models import AuditAction, Municipality
 from ketenregie.core.permissions import Capability
 from ketenregie.core.selectors import norms_for
 from ketenregie.core.services import ensure_same_municipality, update_versioned
@@ -35,6 +36,8 @@ from ketenregie.portal.models import (
     Flag,
     InfoPage,
     InfoPageTranslation,
+    OutboxMessage,
+    PendingVerification,
     ReporterKind,
     ReviewStatus,
     SelfServiceReport,
@@ -411,3 +414,32 @@ def translation_save(
     save_versioned(stored, expected_version=expected_version, fields=changed)
     audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=changed)
     return stored
+
+
+# --- retention ----------------------------------------------------------------------------------------
+
+
+def retention_remove_verifications(
+    *, municipality: Municipality, verification_ids: Sequence[int], outbox_ids: Sequence[int]
+) -> int:
+    """Remove pending verifications and the codes sent for them (the outbox); the purge writes the audit."""
+    removed = 0
+    for batch in retention.batches(verification_ids):
+        removed += retention.delete_queryset(
+            PendingVerification.objects.filter(municipality=municipality, pk__in=batch)
+        )
+    for batch in retention.batches(outbox_ids):
+        removed += retention.delete_queryset(
+            OutboxMessage.objects.filter(municipality=municipality, pk__in=batch)
+        )
+    return removed
+
+
+def retention_remove_self_service_reports(*, municipality: Municipality, ids: Sequence[int]) -> int:
+    """Remove self-service reports. The register keeps the person and the residence the report led to."""
+    removed = 0
+    for batch in retention.batches(ids):
+        removed += retention.delete_queryset(
+            SelfServiceReport.objects.filter(municipality=municipality, pk__in=batch)
+        )
+    return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.http import Http404
 
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.models import Municipality
 from ketenregie.core.paging import paginate_by_key
 from ketenregie.core.permissions import Capability
 from ketenregie.places.models import Address, Neighbourhood
@@ -287,3 +289,16 @@ def rules_view(*, actor: Actor) -> RulesView:
     rules = {**defaults, **(stored.rules if stored else {})}
     history = list(stored.changes.order_by("-version")[:50]) if stored else []
     return RulesView(rules=rules, version=stored.version if stored else 0, defaults=defaults, history=history)
+
+
+def retention_due_runs(
+    *, municipality: Municipality, on_or_before: dt.date, removed_case_ids: Sequence[int]
+) -> QuerySet[RiskRun]:
+    """Runs as of the date or earlier, with their scores and control lists. A run behind a control list
+    from which a case was opened stays as long as that case does: it shows why the address was chosen."""
+    justifying = ControlListEntry.objects.filter(municipality=municipality, case__isnull=False).exclude(
+        case_id__in=list(removed_case_ids)
+    )
+    return RiskRun.objects.filter(municipality=municipality, as_of__lte=on_or_before).exclude(
+        pk__in=justifying.values("control_list__run_id")
+    )

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from ketenregie.cases import services as case_services
 from ketenregie.cases.models import OPEN_CASE_STATUSES, Case, CaseAddress, CaseKind, CaseOrigin, Finding
-from ketenregie.core import audit
+from ketenregie.core import audit, retention
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
-from ketenregie.core.models import AuditAction
+from ketenregie.core.models import AuditAction, Municipality
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import ensure_same_municipality
 from ketenregie.places.models import Address, Neighbourhood
@@ -440,3 +440,15 @@ def control_list_entry_reopen(
     )
     audit.record_change(actor, instance=stored, action=AuditAction.UPDATE, changed_fields=["status"])
     return stored
+
+
+def retention_remove_runs(*, municipality: Municipality, ids: Sequence[int]) -> int:
+    """Remove runs with their scores and the control lists made from them; the purge writes the audit."""
+    removed = 0
+    for batch in retention.batches(ids):
+        runs = RiskRun.objects.filter(municipality=municipality, pk__in=batch)
+        ControlList.objects.filter(run__in=runs).delete()
+        AddressRiskScore.objects.filter(run__in=runs).delete()
+        EmployerRiskScore.objects.filter(run__in=runs).delete()
+        removed += retention.delete_queryset(runs)
+    return removed

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from ketenregie.core import audit
+from ketenregie.core import audit, retention
 from ketenregie.core.actor import Actor
 from ketenregie.core.models import Municipality
 from ketenregie.core.paging import paginate_by_key
@@ -303,3 +303,16 @@ def signals_at_address(*, actor: Actor, address_id: int, limit: int = 20) -> lis
         .defer(*REPORTER_FIELDS)
         .order_by("-received_at")[:limit]
     )
+
+
+def retention_due(
+    *, municipality: Municipality, closed_on_or_before: dt.date, keep: QuerySet[Any] | None = None
+) -> QuerySet[Signal]:
+    """Closed meldingen whose retention period has passed. ``keep`` holds the ids of meldingen that must
+    stay whatever their age: those linked to a case that stays (held, or not yet due itself)."""
+    due = Signal.objects.filter(
+        municipality=municipality,
+        status=SignalStatus.CLOSED,
+        closed_at__lt=retention.day_after(closed_on_or_before),
+    )
+    return due.exclude(pk__in=keep) if keep is not None else due

@@ -10,6 +10,7 @@ Rules:
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ketenregie.core import audit
+from ketenregie.core import audit, retention
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
 from ketenregie.core.models import AuditAction, Municipality, User
@@ -29,6 +30,7 @@ from ketenregie.signals.categories import DEFAULT_CATEGORIES, due_on_for, ensure
 from ketenregie.signals.models import (
     OPEN_STATUSES,
     Signal,
+    SignalAttachment,
     SignalCategory,
     SignalClassifier,
     SignalResult,
@@ -299,3 +301,17 @@ __all__ = [
     "suggest_category",
     "train_classifier",
 ]
+
+
+def retention_remove(*, municipality: Municipality, ids: Sequence[int]) -> int:
+    """Remove meldingen whose retention period has passed, with their attachments and the files on disk.
+
+    Called by the retention purge inside its transaction; it writes the one audit event for the run."""
+    removed = 0
+    for batch in retention.batches(ids):
+        signals = Signal.objects.filter(municipality=municipality, pk__in=batch)
+        retention.delete_files_on_commit(
+            SignalAttachment.objects.filter(signal__in=signals).values_list("file", flat=True)
+        )
+        removed += retention.delete_queryset(signals)
+    return removed

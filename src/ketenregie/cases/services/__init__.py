@@ -28,6 +28,11 @@ from ketenregie.cases.services.lifecycle import (
     participant_remove,
     team_set,
 )
+from ketenregie.cases.services.retention import (
+    retention_remove_cases,
+    retention_remove_dossiers,
+    retention_remove_registration_forms,
+)
 
 __all__ = [
     "attachment_add",
@@ -52,5 +57,8 @@ __all__ = [
     "registration_form_add",
     "registration_form_process",
     "registration_form_set_status",
+    "retention_remove_cases",
+    "retention_remove_dossiers",
+    "retention_remove_registration_forms",
     "team_set",
 ]

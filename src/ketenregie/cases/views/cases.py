@@ -30,6 +30,7 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import parse_id
+from ketenregie.retention import selectors as retention_selectors
 from ketenregie.signals import selectors as signal_selectors
 from ketenregie.web.exports import Column, export_response
 from ketenregie.web.lists import requested_export
@@ -139,6 +140,8 @@ def detail_context(actor: Actor, case: Case, access: CaseAccess, **extra: Any) -
         "note_form": extra.pop("note_form", None) or NoteForm(),
         "can_record": actor.can(Capability.RECORD_FINDINGS) and (access.manages or access.sees_findings),
         "manages": access.manages and actor.can(Capability.MANAGE_CASES),
+        # A legal hold concerns the lead organisation; partners do not see it.
+        "legal_hold": retention_selectors.hold_of_case(actor=actor, case=case) if access.manages else None,
         **extra,
     }
 
