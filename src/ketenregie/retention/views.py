@@ -3,6 +3,8 @@ Thin: forms in, selectors and services do the work."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,13 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ketenregie.cases import selectors as case_selectors
-from ketenregie.cases.models import Case
 from ketenregie.core.actor import Actor
 from ketenregie.core.permissions import Capability
 from ketenregie.retention import selectors, services
 from ketenregie.retention.forms import HoldByReferenceForm, HoldForm, LiftForm, PolicyForm
 from ketenregie.retention.models import RecordType
 from ketenregie.web.decorators import staff_view
+
+if TYPE_CHECKING:
+    from ketenregie.cases.models import Case
 
 
 def _back_to(actor: Actor, case: Case | None) -> HttpResponse:

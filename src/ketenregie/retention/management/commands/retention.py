@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import Http404
 from django.utils import translation
 
-from ketenregie.core.models import Municipality
-from ketenregie.core.selectors import municipality_by_code
+from ketenregie.core.commands import municipality_option
+from ketenregie.core.selectors import municipalities
 from ketenregie.retention import selectors, services
 from ketenregie.retention.models import RecordType
+
+if TYPE_CHECKING:
+    from ketenregie.core.models import Municipality
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -28,11 +30,8 @@ def _date(value: str | None) -> dt.date | None:
 
 def _municipalities(code: str | None) -> list[Municipality]:
     if code:
-        try:
-            return [municipality_by_code(code)]
-        except Http404:
-            raise CommandError(f"Unknown municipality code {code}") from None
-    found = list(Municipality.objects.order_by("code"))
+        return [municipality_option(code)]
+    found = list(municipalities())
     if not found:
         raise CommandError("There is no municipality yet")
     return found
