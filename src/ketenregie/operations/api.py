@@ -70,7 +70,7 @@ class TaskRunSerializer(serializers.ModelSerializer):
             return None
         return {_camel(key): value for key, value in run.result.items()}
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_resultUrl(self, run: TaskRun) -> str | None:
         if run.status != TaskStatus.DONE:
             return None
