@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from ketenregie.core.actor import Actor
@@ -48,6 +49,15 @@ class TaskKind:
 
 
 _KINDS: dict[str, TaskKind] = {}
+_discovered: list[bool] = []
+
+
+def _discover() -> None:
+    """Import every app's ``tasks`` module once, when a kind is first asked for: at start-up it would
+    load every app's services (and their libraries) into each command, however small."""
+    if not _discovered:
+        autodiscover_modules("tasks")
+        _discovered.append(True)
 
 
 def task_kind(
@@ -80,6 +90,7 @@ def task_kind(
 
 
 def kind_get(name: str) -> TaskKind:
+    _discover()
     try:
         return _KINDS[name]
     except KeyError:
@@ -89,6 +100,7 @@ def kind_get(name: str) -> TaskKind:
 
 
 def kinds() -> list[TaskKind]:
+    _discover()
     return sorted(_KINDS.values(), key=lambda kind: kind.name)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,7 +61,8 @@ def risk_run(actor: Actor, progress: Progress, *, as_of: str | None = None) -> d
     )
     progress(2, RUN_STEPS, _("Saving the scores"))
     run = services.risk_run(actor=actor, as_of=day, scored=scored)
-    progress(3, RUN_STEPS, _("Scored %(count)s addresses") % {"count": run.address_count})
+    count = number_format(run.address_count, force_grouping=True)
+    progress(3, RUN_STEPS, _("Scored %(count)s addresses") % {"count": count})
     return {"run_id": run.pk, "reference": run.reference}
 
 
