@@ -250,8 +250,9 @@ CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
 # Eager tasks never touch a broker; the in-memory one only keeps Celery from looking for one on localhost.
 CELERY_BROKER_URL = _BROKER_URL or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
-# The outcome of every task is its TaskRun row: no result backend to keep or expire.
+# The outcome of every task is its TaskRun row: no result backend to keep, nor a nightly job to expire it.
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # A task is acknowledged when it finished, so a worker that dies mid-run hands it to the next one.
