@@ -225,6 +225,8 @@ PAGES: list[tuple[str, Callable[[World], str], Needs]] = [
     ),
     ("employer risk", lambda w: reverse("risk:employer_list"), (C.VIEW_RISK,)),
     ("risk runs", lambda w: reverse("risk:run_list"), (C.VIEW_RISK_RUNS,)),
+    # Everyone with a role has the list; it shows the runs of the kinds their role may start.
+    ("tasks", lambda w: reverse("operations:task_list"), ()),
     ("risk rules", lambda w: reverse("risk:rules"), (C.VIEW_RISK_RUNS,)),
     ("control lists", lambda w: reverse("risk:control_list_list"), (C.VIEW_RISK,)),
     ("control list create", lambda w: reverse("risk:control_list_create"), (C.RUN_RISK,)),
@@ -322,6 +324,8 @@ API: list[tuple[str, str, Callable[[World], str], dict[str, Any] | None, tuple[C
     ),
     ("signals", "get", lambda w: "/api/v1/signals/", None, (C.VIEW_SIGNALS,)),
     ("risk runs", "get", lambda w: "/api/v1/risk/runs/", None, (C.VIEW_RISK_RUNS,)),
+    ("risk run start", "post", lambda w: "/api/v1/risk/runs", {}, (C.RUN_RISK,)),
+    ("tasks", "get", lambda w: "/api/v1/tasks", None, ()),
     ("risk address scores", "get", lambda w: "/api/v1/risk/address-scores/", None, (C.VIEW_RISK,)),
     (
         "signal suggestion",
@@ -395,7 +399,7 @@ def test_api_access_follows_the_role(
 ) -> None:
     response = getattr(api_as(role), method)(url(world), body, format="json")
     if allowed(role, needs):
-        assert response.status_code in (200, 201), f"{role} on {name}: {response.content[:300]!r}"
+        assert response.status_code in (200, 201, 202), f"{role} on {name}: {response.content[:300]!r}"
     else:
         assert response.status_code == 403, f"{role} on {name}"
         assert response["Content-Type"] == "application/problem+json"

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ketenregie.dashboard",
     "ketenregie.risk",
     "ketenregie.retention",
+    "ketenregie.operations",
     "ketenregie.demo",
 ]
 
@@ -245,6 +246,32 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 CACHES = cache_config(env_str("CACHE_URL", ""))
+
+# The task queue (ketenregie.celery_app, operations app). With a broker, long work waits in Redis for
+# `ketenregie worker`; without one it runs at once in the process that asks for it (the demo, the tests).
+_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
+# Eager tasks never touch a broker; the in-memory one only keeps Celery from looking for one on localhost.
+CELERY_BROKER_URL = _BROKER_URL or "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+# The outcome of every task is its TaskRun row: no result backend to keep, nor a nightly job to expire it.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it finished, so a worker that dies mid-run hands it to the next one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that starts a task answers within seconds even when Redis is down: the run is then marked failed.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
+CELERY_TIMEZONE = TIME_ZONE
+# /health/ calls a worker stale when its last heartbeat is older than this.
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120, minimum=10)
 
 # An API token works for a working day by default; then its client asks for a new one.
 API_TOKEN_LIFETIME_HOURS = env_int("API_TOKEN_LIFETIME_HOURS", 8, minimum=1)

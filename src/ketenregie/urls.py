@@ -20,6 +20,7 @@ app_patterns = [
     path("audit/", include("ketenregie.core.urls")),
     path("beheer/", admin_site.urls),
     path("monitoring/", include("ketenregie.monitoring.urls")),
+    path("tasks/", include("ketenregie.operations.urls")),
 ]
 
 urlpatterns = [

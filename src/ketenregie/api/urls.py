@@ -8,6 +8,7 @@ from ketenregie.cases.api import CaseViewSet
 from ketenregie.deliveries.api import EmploymentDeliveryView, LabourMigrantDeliveryView
 from ketenregie.employers.api import EmployerViewSet
 from ketenregie.housing.api import HousingLocationViewSet
+from ketenregie.operations.api import TaskRunViewSet
 from ketenregie.people.api import PersonViewSet
 from ketenregie.people.api_bewoning import BewoningenNotFoundView, BewoningenView
 from ketenregie.places.api import AddressViewSet
@@ -23,6 +24,7 @@ router.register("signals", SignalViewSet, basename="signal")
 router.register("cases", CaseViewSet, basename="case")
 router.register("risk/runs", RiskRunViewSet, basename="risk-run")
 router.register("risk/address-scores", AddressRiskScoreViewSet, basename="risk-address-score")
+router.register("tasks", TaskRunViewSet, basename="task")
 
 app_name = "api"
 

@@ -15,9 +15,11 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.models import Role
 from ketenregie.demo.context import GenerationContext
 from ketenregie.demo.gen_signals import EnforcementWorld
+from ketenregie.operations.models import TaskStatus
+from ketenregie.operations.services import task_run_here
 from ketenregie.places.models import Neighbourhood
 from ketenregie.risk import services
-from ketenregie.risk.models import EntryStatus
+from ketenregie.risk.models import EntryStatus, RiskRun
 
 NEIGHBOURHOOD_LIST_SIZE = 20
 MUNICIPALITY_LIST_SIZE = 50
@@ -34,7 +36,11 @@ def _build_risk(ctx: GenerationContext, world: EnforcementWorld) -> None:
         organisation=world.organisations[Role.ENFORCEMENT],
     )
     day = ctx.reference_date
-    run = services.risk_run(actor=actor, as_of=day)
+    # Made as a task, as the staff page makes it, so the demo's task list shows a finished run.
+    task = task_run_here(actor, "risk_run", as_of=day)
+    if task.status != TaskStatus.DONE:
+        raise RuntimeError(f"the demo's risk run failed: {task.error}")
+    run = RiskRun.objects.get(pk=task.result["run_id"])
     lists = [
         services.control_list_create(
             actor=actor, run=run, top_n=NEIGHBOURHOOD_LIST_SIZE, neighbourhood=neighbourhood, on=day

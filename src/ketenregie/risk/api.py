@@ -10,10 +10,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from ketenregie.api.base import api_actor, requires
+from ketenregie.api.viewsets import ApiViewSet
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import parse_id, parse_number
+from ketenregie.operations.api import ACCEPTED, LOCATION_HEADER, accepted
+from ketenregie.operations.services import task_start
 from ketenregie.risk import selectors
 from ketenregie.risk.explain import explain, rule_names
 from ketenregie.risk.models import AddressRiskScore, RiskRun
@@ -79,18 +84,33 @@ class AddressRiskScoreSerializer(serializers.ModelSerializer):
         ]
 
 
+class RiskRunStartSerializer(serializers.Serializer):
+    asOf = serializers.DateField(
+        source="as_of", required=False, help_text="The reference date of the scores; today when left out."
+    )
+
+
 @extend_schema_view(
     list=extend_schema(summary="Risk runs of the caller's municipality, newest first"),
     retrieve=extend_schema(summary="One risk run with the rules it used"),
+    create=extend_schema(
+        summary="Start a risk run: 202 with the task's URL in Location; the task names the run when done",
+        request=RiskRunStartSerializer,
+        responses=ACCEPTED,
+        parameters=[LOCATION_HEADER],
+    ),
 )
-class RiskRunViewSet(viewsets.ReadOnlyModelViewSet):
-    lookup_value_converter = "int"
+class RiskRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = RiskRunSerializer
-    permission_classes = [requires(Capability.VIEW_RISK_RUNS)]
-    filter_backends: list[Any] = []
+    default_permission = requires(Capability.VIEW_RISK_RUNS)
+    action_capabilities = {"create": Capability.RUN_RISK}
 
     def get_queryset(self) -> QuerySet[RiskRun]:
-        return selectors.runs(actor=api_actor(self.request))
+        return selectors.runs(actor=self.actor)
+
+    def create(self, request: Request) -> Response:
+        body = self.body(RiskRunStartSerializer)
+        return accepted(request, task_start(self.actor, "risk_run", **body))
 
 
 @extend_schema_view(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,14 +52,21 @@ def rules_for(municipality: Municipality) -> tuple[engine.RuleSet, int]:
 
 
 def score_municipality(
-    municipality: Municipality, *, as_of: dt.date, rules: engine.RuleSet | None = None
+    municipality: Municipality,
+    *,
+    as_of: dt.date,
+    rules: engine.RuleSet | None = None,
+    on_exported: Callable[[], None] | None = None,
 ) -> Scored:
+    """``on_exported`` is told when the registers are read and the engine starts (a task's progress)."""
     version = 0
     if rules is None:
         rules, version = rules_for(municipality)
     started = time.perf_counter()
     tables = export.export_tables(municipality, as_of)
     exported = time.perf_counter()
+    if on_exported is not None:
+        on_exported()
     address_features = engine.address_features(tables, as_of)
     addresses = engine.score_addresses(address_features, rules)
     employers = engine.score_employers(engine.employer_features(tables, as_of), rules)

@@ -18,6 +18,10 @@ from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError
 from ketenregie.core.permissions import Capability
 from ketenregie.core.validators import parse_id, parse_number
+from ketenregie.operations import selectors as task_selectors
+from ketenregie.operations.models import ACTIVE_STATUSES
+from ketenregie.operations.services import task_start
+from ketenregie.operations.views import status_context, task_response
 from ketenregie.risk import selectors, services
 from ketenregie.risk.forms import ControlListForm, RulesForm, ScoreFilterForm, SetAsideForm
 from ketenregie.risk.models import EntryStatus, RiskRun
@@ -96,19 +100,22 @@ def employer_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_view(Capability.VIEW_RISK_RUNS)
 def run_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     runs = list(selectors.runs(actor=actor)[:50])
-    return render(request, "risk/run_list.html", {"runs": runs})
+    # Runs still being made are followed on this page too, so leaving and coming back loses nothing.
+    working = [
+        status_context(actor, task)
+        for task in task_selectors.task_runs(actor=actor, kind="risk_run").filter(status__in=ACTIVE_STATUSES)[
+            :5
+        ]
+    ]
+    return render(request, "risk/run_list.html", {"runs": runs, "working": working})
 
 
 @require_POST
 @staff_view(Capability.RUN_RISK)
 def run_create(request: HttpRequest, actor: Actor) -> HttpResponse:
-    run = services.risk_run(actor=actor)
-    messages.success(
-        request,
-        _("Run %(reference)s scored %(count)s addresses in %(seconds)s seconds.")
-        % {"reference": run.reference, "count": run.address_count, "seconds": f"{run.duration_seconds:.1f}"},
-    )
-    return redirect("risk:run_list")
+    """Start a run as a task; the page follows it (htmx) or, without JavaScript, the task's page does."""
+    task = task_start(actor, "risk_run")
+    return task_response(request, actor, task)
 
 
 @staff_view(Capability.VIEW_RISK)

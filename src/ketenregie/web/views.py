@@ -35,6 +35,7 @@ from ketenregie.core.second_factor import second_factor_check
 from ketenregie.core.sso import SSO_SESSION_KEY, end_session_url
 from ketenregie.core.tokens import token_revoke, tokens_of
 from ketenregie.core.validators import parse_id
+from ketenregie.operations.selectors import worker_status
 from ketenregie.web.decorators import staff_view
 from ketenregie.web.home import key_figures_for
 
@@ -48,7 +49,16 @@ def health(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    # A missing or stale worker is reported, not a failure of this process: the web still serves.
+    worker = worker_status()
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "worker": worker.state,
+            "workerSeenAt": worker.seen_at.isoformat() if worker.seen_at else None,
+        }
+    )
 
 
 class StaffAuthenticationForm(AuthenticationForm):

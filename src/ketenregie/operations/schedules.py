@@ -1,0 +1,27 @@
+"""What ``ketenregie scheduler`` starts, and when (Celery beat; times in settings.TIME_ZONE).
+
+Each entry starts a task kind for every municipality through ``operations.start_scheduled``, so each
+scheduled run is a TaskRun with its progress and outcome like any other. Add a nightly or daily job here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.schedules import crontab
+
+
+def nightly(kind: str, *, hour: int, minute: int = 0) -> dict[str, Any]:
+    return {
+        "task": "operations.start_scheduled",
+        "schedule": crontab(hour=hour, minute=minute),
+        "args": (kind,),
+    }
+
+
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # The key figures of the dashboard and the monitoring pages, computed again from the registers.
+    "monitoring-refresh": nightly("monitoring_refresh", hour=2),
+    # Risk runs older than a year from which no control list was made (risk.services.risk_runs_prune).
+    "risk-prune": nightly("risk_prune", hour=2, minute=30),
+}
