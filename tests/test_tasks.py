@@ -225,7 +225,7 @@ def test_the_nightly_schedules_start_a_run_per_municipality_of_kinds_that_exist(
     municipality: Municipality, other_municipality: Municipality
 ) -> None:
     kinds = {entry["args"][0] for entry in BEAT_SCHEDULE.values()}
-    assert kinds == {"monitoring_refresh", "risk_prune"}
+    assert kinds == {"monitoring_refresh", "risk_prune", "retention_purge"}
     assert all(entry["task"] == "operations.start_scheduled" for entry in BEAT_SCHEDULE.values())
     assert app.conf.beat_schedule == BEAT_SCHEDULE
     ids = start_scheduled.delay("risk_prune").get()
@@ -237,6 +237,9 @@ def test_the_nightly_schedules_start_a_run_per_municipality_of_kinds_that_exist(
     refreshed = services.scheduled_start("monitoring_refresh")
     assert {r.status for r in refreshed} == {TaskStatus.DONE}
     assert all(r.result["values"] > 0 and r.progress_done == r.progress_total == 4 for r in refreshed)
+    purged = services.scheduled_start("retention_purge")
+    assert {(r.status, r.result["removed"]) for r in purged} == {(TaskStatus.DONE, 0)}
+    assert all(r.result["purge_run_id"] for r in purged)
 
 
 # --- the API -------------------------------------------------------------------------------------------

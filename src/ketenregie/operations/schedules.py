@@ -24,4 +24,7 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "monitoring-refresh": nightly("monitoring_refresh", hour=2),
     # Risk runs older than a year from which no control list was made (risk.services.risk_runs_prune).
     "risk-prune": nightly("risk_prune", hour=2, minute=30),
+    # What has passed its retention period (docs/retention.md), after the figures are refreshed: a
+    # purge settles reported years first, so it never changes a figure already shown.
+    "retention-purge": nightly("retention_purge", hour=3),
 }
