@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
@@ -31,3 +32,14 @@ def municipality_option(code: str | None, *, single_default: bool = False) -> Mu
             "Name the municipality with --municipality CODE" if candidates else "There is no municipality yet"
         )
     return candidates[0]
+
+
+def date_option(value: str | None, option: str) -> dt.date | None:
+    """A command's date option (``--as-of 2026-11-01``): None when left out, a clear error when it is
+    not an ISO date."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None

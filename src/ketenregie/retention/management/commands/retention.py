@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -10,22 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from ketenregie.core.commands import municipality_option
+from ketenregie.core.commands import date_option, municipality_option
 from ketenregie.core.selectors import municipalities
 from ketenregie.retention import selectors, services
 from ketenregie.retention.models import RecordType
 
 if TYPE_CHECKING:
     from ketenregie.core.models import Municipality
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _municipalities(code: str | None) -> list[Municipality]:
@@ -64,7 +54,7 @@ class Command(BaseCommand):
                 self.policy(options)
 
     def purge(self, options: dict[str, Any]) -> None:
-        as_of = _date(options.get("as_of"))
+        as_of = date_option(options.get("as_of"), "--as-of")
         municipalities = _municipalities(options.get("municipality"))
         totals = {key: {"due": 0, "removed": 0} for key in RecordType.values}
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -14,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
 from ketenregie.core.actor import Actor
-from ketenregie.core.commands import municipality_option
+from ketenregie.core.commands import date_option, municipality_option
 from ketenregie.places.selectors import address_labels
 from ketenregie.risk.backtest import backtest
 from ketenregie.risk.explain import explain
@@ -25,15 +24,6 @@ if TYPE_CHECKING:
     from ketenregie.core.models import Municipality
 
 OUTPUT_FORMATS = {".csv": "csv", ".parquet": "parquet"}
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _output(path: str | None) -> tuple[Path, str] | None:
@@ -104,7 +94,7 @@ class Command(BaseCommand):
 
     def score(self, options: dict[str, Any]) -> None:
         output = _output(options.get("out"))
-        as_of = _date(options.get("as_of"), "--as-of") or timezone.localdate()
+        as_of = date_option(options.get("as_of"), "--as-of") or timezone.localdate()
         municipality = municipality_option(options.get("municipality"), single_default=True)
         scored = score_municipality(municipality, as_of=as_of)
         frame = scored.addresses
@@ -151,8 +141,8 @@ class Command(BaseCommand):
         k = options["k"]
         if k < 1:
             raise CommandError("--k must be at least 1")
-        as_of = _date(options.get("as_of"), "--as-of")
-        window_end = _date(options.get("window_end"), "--window-end")
+        as_of = date_option(options.get("as_of"), "--as-of")
+        window_end = date_option(options.get("window_end"), "--window-end")
         municipality = municipality_option(options.get("municipality"), single_default=True)
         try:
             result = backtest(municipality, k=k, as_of=as_of, window_end=window_end)
