@@ -224,9 +224,16 @@ def test_with_a_broker_a_task_waits_queued_until_the_transaction_is_committed(
 def test_the_nightly_schedules_start_a_run_per_municipality_of_kinds_that_exist(
     municipality: Municipality, other_municipality: Municipality
 ) -> None:
-    kinds = {entry["args"][0] for entry in BEAT_SCHEDULE.values()}
-    assert kinds == {"monitoring_refresh", "risk_prune", "retention_purge"}
-    assert all(entry["task"] == "operations.start_scheduled" for entry in BEAT_SCHEDULE.values())
+    per_municipality = [e for e in BEAT_SCHEDULE.values() if e["task"] == "operations.start_scheduled"]
+    assert {entry["args"][0] for entry in per_municipality} == {
+        "monitoring_refresh",
+        "risk_prune",
+        "retention_purge",
+    }
+    assert {e["task"] for e in BEAT_SCHEDULE.values()} == {
+        "operations.start_scheduled",
+        "operations.sweep_stopped",
+    }
     assert app.conf.beat_schedule == BEAT_SCHEDULE
     ids = start_scheduled.delay("risk_prune").get()
     runs = TaskRun.objects.filter(pk__in=ids)
@@ -240,6 +247,27 @@ def test_the_nightly_schedules_start_a_run_per_municipality_of_kinds_that_exist(
     purged = services.scheduled_start("retention_purge")
     assert {(r.status, r.result["removed"]) for r in purged} == {(TaskStatus.DONE, 0)}
     assert all(r.result["purge_run_id"] for r in purged)
+
+
+def test_a_run_whose_worker_stopped_is_failed_by_the_sweep_and_can_be_retried(
+    municipality: Municipality, actor_for: Callable[[str], Actor]
+) -> None:
+    actor = actor_for(Role.ENFORCEMENT)
+    now = timezone.now()
+    stuck = TaskRun.objects.create(
+        municipality=municipality, kind="risk_prune", status=TaskStatus.RUNNING,
+        started_at=now - dt.timedelta(hours=7), started_by=actor.user, started_by_name=actor.username,
+    )  # fmt: skip
+    busy = TaskRun.objects.create(
+        municipality=municipality, kind="risk_prune", status=TaskStatus.RUNNING,
+        started_at=now - dt.timedelta(hours=5), started_by=actor.user, started_by_name=actor.username,
+    )  # fmt: skip
+    assert services.tasks_sweep_stopped(now=now) == 1
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert (stuck.status, busy.status) == (TaskStatus.FAILED, TaskStatus.RUNNING)
+    assert "meer dan 6 uur" in stuck.error
+    assert services.task_retry(actor, stuck).status == TaskStatus.DONE
 
 
 # --- the API -------------------------------------------------------------------------------------------

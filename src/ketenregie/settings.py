@@ -272,6 +272,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout"
 CELERY_TIMEZONE = TIME_ZONE
 # /health/ calls a worker stale when its last heartbeat is older than this.
 WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120, minimum=10)
+# A run still "running" after this many hours lost its worker; the hourly sweep fails it (retryable).
+TASK_RUNNING_LIMIT_HOURS = env_int("TASK_RUNNING_LIMIT_HOURS", 6, minimum=1)
 
 # An API token works for a working day by default; then its client asks for a new one.
 API_TOKEN_LIFETIME_HOURS = env_int("API_TOKEN_LIFETIME_HOURS", 8, minimum=1)

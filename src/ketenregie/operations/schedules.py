@@ -27,4 +27,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # What has passed its retention period (docs/retention.md), after the figures are refreshed: a
     # purge settles reported years first, so it never changes a figure already shown.
     "retention-purge": nightly("retention_purge", hour=3),
+    # Runs whose worker stopped without a word fail after TASK_RUNNING_LIMIT_HOURS (not per municipality).
+    "tasks-sweep-stopped": {"task": "operations.sweep_stopped", "schedule": crontab(minute=15)},
 }

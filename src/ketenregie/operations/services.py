@@ -8,11 +8,13 @@ puts a failed run back in the queue.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -211,6 +213,28 @@ def task_execute(task_run_id: int) -> TaskRun | None:
     log.info("task run %s (%s) finished in %.2f s", run.pk, run.kind, time.perf_counter() - started)
     run.refresh_from_db()
     return run
+
+
+def tasks_sweep_stopped(*, now: dt.datetime | None = None) -> int:
+    """Fail the runs that have been running longer than any task takes: their worker stopped without
+    a word (killed, or its message lost), and without this they would show "running" for ever. They
+    can be tried again. Returns how many were failed."""
+    now = now or timezone.now()
+    limit = dt.timedelta(hours=settings.TASK_RUNNING_LIMIT_HOURS)
+    stopped = TaskRun.objects.filter(status=TaskStatus.RUNNING, started_at__lt=now - limit)
+    failed = 0
+    for run in stopped.only("pk", "language"):
+        with translation.override(run.language or settings.LANGUAGE_CODE):
+            failed += TaskRun.objects.filter(pk=run.pk, status=TaskStatus.RUNNING).update(
+                status=TaskStatus.FAILED,
+                finished_at=now,
+                error=_(
+                    "The task ran for more than %(hours)s hours, so its worker probably stopped. "
+                    "Try it again."
+                )
+                % {"hours": settings.TASK_RUNNING_LIMIT_HOURS},
+            )
+    return failed
 
 
 # --- workers -----------------------------------------------------------------------------------------

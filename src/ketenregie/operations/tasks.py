@@ -17,3 +17,9 @@ def execute_task_run(task_run_id: int) -> None:
 def start_scheduled(kind: str) -> list[int]:
     """One run of ``kind`` per municipality (a scheduled job, see operations.schedules)."""
     return [run.pk for run in services.scheduled_start(kind)]
+
+
+@app.task(name="operations.sweep_stopped")
+def sweep_stopped() -> int:
+    """Runs whose worker stopped without a word are failed, so they can be tried again."""
+    return services.tasks_sweep_stopped()
