@@ -169,6 +169,9 @@ def test_the_municipality_sees_the_defaults_until_the_administrator_sets_its_own
         (RecordType.AUDIT_TRAIL, 300, PeriodUnit.DAYS, "ten minste 1 jaar"),
         (RecordType.CASES_SANCTIONED, 4, PeriodUnit.YEARS, "ten minste 5 jaar"),
         (RecordType.SIGNALS, 31, PeriodUnit.YEARS, "ten hoogste 30 jaar"),
+        # Far beyond any date: refused as too long, not a crash of the date arithmetic.
+        (RecordType.SIGNALS, 3000, PeriodUnit.YEARS, "ten hoogste 30 jaar"),
+        (RecordType.SIGNALS, 10**7, PeriodUnit.DAYS, "ten hoogste 30 jaar"),
         (RecordType.SIGNALS, 2, "weeks", "dagen, maanden of jaren"),
         ("everything", 2, PeriodUnit.YEARS, "Onbekend"),
     ],

@@ -227,7 +227,6 @@ def test_the_nightly_schedules_start_a_run_per_municipality_of_kinds_that_exist(
     per_municipality = [e for e in BEAT_SCHEDULE.values() if e["task"] == "operations.start_scheduled"]
     assert {entry["args"][0] for entry in per_municipality} == {
         "monitoring_refresh",
-        "risk_prune",
         "retention_purge",
     }
     assert {e["task"] for e in BEAT_SCHEDULE.values()} == {

@@ -262,6 +262,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # A task is acknowledged when it finished, so a worker that dies mid-run hands it to the next one.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis hands an unacknowledged task to another worker after the visibility timeout (1 hour by
+# default): longer than any task may run (TASK_RUNNING_LIMIT_HOURS), so a long run is never run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": (env_int("TASK_RUNNING_LIMIT_HOURS", 6, minimum=1) + 1) * 3600
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

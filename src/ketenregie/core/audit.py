@@ -220,10 +220,6 @@ def _purge(due: QuerySet[AuditEvent]) -> int:
     if postgres:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL ketenregie.retention_purge = 'on'")
-    try:
-        # The queryset's own delete() refuses (append-only); this raw delete is the one exception.
-        return int(due._raw_delete(due.db))
-    finally:
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL ketenregie.retention_purge = 'off'")
+    # The queryset's own delete() refuses (append-only); this raw delete is the one exception. SET LOCAL
+    # ends with the purge's transaction; resetting it here would hide the error of a failed delete.
+    return int(due._raw_delete(due.db))

@@ -27,3 +27,9 @@ def deliveries_lock(municipality_id: int) -> None:
     review decision waits for a running delivery: two deliveries of the same new worker make one
     person, and neither writes what it read before the other wrote."""
     advisory_lock(f"deliveries:{municipality_id}")
+
+
+def retention_lock(municipality_id: int) -> None:
+    """Held by a municipality's retention purge from its plan to its removal, and by what may save a
+    case from it (a legal hold, reopening): one of them waits for the other."""
+    advisory_lock(f"retention:{municipality_id}")

@@ -22,8 +22,8 @@ def nightly(kind: str, *, hour: int, minute: int = 0) -> dict[str, Any]:
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # The key figures of the dashboard and the monitoring pages, computed again from the registers.
     "monitoring-refresh": nightly("monitoring_refresh", hour=2),
-    # Risk runs older than a year from which no control list was made (risk.services.risk_runs_prune).
-    "risk-prune": nightly("risk_prune", hour=2, minute=30),
+    # Risk runs are removed by the retention purge, under each municipality's own period; `risk prune`
+    # (a fixed year) stays a command and a task kind, not a schedule.
     # What has passed its retention period (docs/retention.md), after the figures are refreshed: a
     # purge settles reported years first, so it never changes a figure already shown.
     "retention-purge": nightly("retention_purge", hour=3),

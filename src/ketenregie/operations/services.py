@@ -190,9 +190,14 @@ def task_execute(task_run_id: int) -> TaskRun | None:
             # Removed, or finished by an earlier delivery of the same message.
             log.info("task run %s is gone or finished; nothing to do", task_run_id)
             return run
-        run.status = TaskStatus.RUNNING
-        run.started_at = timezone.now()
-        run.save(update_fields=["status", "started_at"])
+        if run.status == TaskStatus.RUNNING:
+            # Handed out again after its worker was lost: it runs again, but keeps its first start, so
+            # a run that keeps killing its worker is failed by the sweep (tasks_sweep_stopped).
+            log.warning("task run %s is delivered again after its worker was lost", task_run_id)
+        else:
+            run.status = TaskStatus.RUNNING
+            run.started_at = timezone.now()
+            run.save(update_fields=["status", "started_at"])
     started = time.perf_counter()
     with translation.override(run.language or None):
         try:

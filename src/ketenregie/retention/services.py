@@ -20,6 +20,7 @@ from ketenregie.cases import services as case_services
 from ketenregie.cases.models import Case
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
+from ketenregie.core.locks import retention_lock
 from ketenregie.core.models import AuditAction, Municipality
 from ketenregie.core.permissions import Capability
 from ketenregie.infopoint import services as infopoint_services
@@ -47,6 +48,14 @@ def check_period(record_type: str, amount: object, unit: str, *, on: dt.date | N
         raise ValidationError({"unit": _("Choose days, months or years.")})
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
         raise ValidationError({"amount": _("The period must be a whole number of at least 1.")})
+    # Far beyond the maximum in any unit: refused before any date is computed (which would overflow).
+    if (
+        amount
+        > {PeriodUnit.DAYS: 40 * 366, PeriodUnit.MONTHS: 40 * 12, PeriodUnit.YEARS: 40}[PeriodUnit(unit)]
+    ):
+        raise ValidationError(
+            {"amount": _("The period can be at most %(maximum)s.") % {"maximum": MAXIMUM.label()}}
+        )
     period, today = Period(amount, unit), on or timezone.localdate()
     minimum = DEFAULTS[record_type].minimum
     if not period.at_least(minimum, on=today):
@@ -127,6 +136,7 @@ def legal_hold_place(*, actor: Actor, case: Case, reason: str) -> LegalHold:
     reason = _reason(reason, "reason")
     try:
         with transaction.atomic():
+            retention_lock(actor.municipality.pk)
             hold = LegalHold.objects.create(
                 municipality=actor.municipality,
                 case=case,
@@ -244,6 +254,10 @@ def retention_purge(
         monitoring_services.settle_reported_years(municipality=actor.municipality)
     started = time.monotonic()
     with transaction.atomic():
+        if not dry_run:
+            # A hold placed (or a case reopened) while the purge decides would not save the case: both
+            # wait for this lock, so they come before the plan or after the removal.
+            retention_lock(actor.municipality.pk)
         found = selectors.plan(actor.municipality, as_of=as_of)
         removed = {} if dry_run else _remove(actor, found)
         counts: Counts = {

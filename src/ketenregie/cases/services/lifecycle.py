@@ -31,6 +31,7 @@ from ketenregie.cases.selectors import assignee_get, team_candidates
 from ketenregie.core import audit
 from ketenregie.core.actor import Actor
 from ketenregie.core.concurrency import ConcurrentEditError, save_versioned
+from ketenregie.core.locks import retention_lock
 from ketenregie.core.models import AuditAction, Organisation, OrganisationKind, User
 from ketenregie.core.permissions import Capability
 from ketenregie.core.services import ensure_same_municipality, update_versioned
@@ -227,6 +228,8 @@ def case_reopen(*, actor: Actor, case: Case, expected_version: int, reason: str)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the case is opened again.")})
+    # Not while the retention purge of this municipality decides: it would remove the case regardless.
+    retention_lock(case.municipality_id)
     stored = Case.objects.select_for_update().get(pk=case.pk)
     if stored.version != expected_version:
         raise ConcurrentEditError(stored)
